@@ -1,0 +1,126 @@
+"""Bills and challans: identity by PSID, what is payable today."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from app.bills.models import BILL_KINDS, BLOCKED, PAID, UNPAID, Bill
+from app.catalogue.models import Agency
+from app.errors import AlreadyExists, BillNotFound, InvalidPsid, ValidationFailed
+from app.messages import text
+from app.messages.formatting import format_date, format_money
+from app.timeutil import today as utc_today
+
+PSID_LENGTH = 17
+
+
+def normalise_psid(raw: str) -> str:
+    digits = re.sub(r"[\s\-]", "", raw or "")
+    if not digits.isdigit() or len(digits) != PSID_LENGTH:
+        raise InvalidPsid("A PSID is 17 digits.")
+    return digits
+
+
+def get_bill(*, session: Session, psid: str, lock: bool = False) -> Bill:
+    query = select(Bill).where(Bill.psid == normalise_psid(psid))
+    if lock:
+        query = query.with_for_update()
+    bill = session.exec(query).first()
+    if bill is None:
+        raise BillNotFound("No bill with that PSID.")
+    return bill
+
+
+def amount_payable_on(bill: Bill, on: date) -> int:
+    """Within the due date (inclusive) the base amount; after it, the surcharged one."""
+    return bill.amount_within_due if on <= bill.due_date else bill.amount_after_due
+
+
+@dataclass(frozen=True)
+class BillInquiry:
+    psid: str
+    agency_code: str
+    agency_name: str
+    kind: str
+    description: str
+    status: str
+    currency: str
+    due_date: date
+    amount_within_due: int
+    amount_after_due: int
+    payable_now: int | None
+    is_overdue: bool
+    paid_at_text: str
+    citizen_id: int | None
+
+    def render(self, language: str) -> str:
+        """A short, channel-neutral rendering (fits one SMS in English / Roman Urdu)."""
+        common = {"agency": self.agency_code, "description": self.description, "psid": self.psid}
+        if self.status == BLOCKED:
+            return text("bill.blocked", language, **common)
+        if self.status == PAID:
+            return text("bill.paid", language, paid_on=self.paid_at_text, **common)
+        payable = format_money(self.payable_now or 0, self.currency)
+        due = format_date(self.due_date)
+        if self.is_overdue:
+            return text("bill.overdue", language, payable=payable, due=due, **common)
+        after = ""
+        if self.amount_after_due != self.amount_within_due:
+            after = text("bill.unpaid_after_due", language,
+                         amount=format_money(self.amount_after_due, self.currency))
+        return text("bill.unpaid", language, payable=payable, due=due, after=after, **common)
+
+
+def inquire_bill(*, session: Session, psid: str, on: date | None = None, language: str = "en") -> BillInquiry:
+    """What a bill is and what is payable *today* (after-due surcharge included)."""
+    bill = get_bill(session=session, psid=psid)
+    return inquiry_for(session=session, bill=bill, on=on, language=language)
+
+
+def inquiry_for(*, session: Session, bill: Bill, on: date | None = None, language: str = "en") -> BillInquiry:
+    day = on or utc_today()
+    agency = session.get(Agency, bill.agency_id)
+    return BillInquiry(
+        psid=bill.psid, agency_code=agency.code if agency else "",
+        agency_name=agency.name_in(language) if agency else "", kind=bill.kind, description=bill.description,
+        status=bill.status, currency=bill.currency, due_date=bill.due_date,
+        amount_within_due=bill.amount_within_due, amount_after_due=bill.amount_after_due,
+        payable_now=amount_payable_on(bill, day) if bill.status == UNPAID else None,
+        is_overdue=bill.status == UNPAID and day > bill.due_date,
+        paid_at_text=format_date(bill.paid_at) if bill.paid_at else "",
+        citizen_id=bill.citizen_id,
+    )
+
+
+def issue_bill(
+    *, session: Session, agency: Agency, psid: str, kind: str, description: str, amount_within_due: int,
+    amount_after_due: int | None, due_date: date, citizen_id: int | None = None, currency: str = "PKR",
+    billing_month: str = "",
+) -> Bill:
+    psid = normalise_psid(psid)
+    if kind not in BILL_KINDS:
+        raise ValidationFailed(f"Bill kind must be one of {', '.join(BILL_KINDS)}.", field_errors={"kind": "unknown"})
+    after = amount_within_due if amount_after_due is None else amount_after_due
+    if amount_within_due <= 0 or after < amount_within_due:
+        raise ValidationFailed("Amounts must be positive and the after-due amount not lower.",
+                               field_errors={"amount_after_due": "lower than amount within due date"})
+    if session.exec(select(Bill.id).where(Bill.psid == psid)).first():
+        raise AlreadyExists("A bill with that PSID already exists.")
+    bill = Bill(psid=psid, agency_id=agency.id or 0, kind=kind, description=description.strip()[:200],
+                amount_within_due=amount_within_due, amount_after_due=after, currency=currency,
+                due_date=due_date, citizen_id=citizen_id, status=UNPAID,
+                billing_month=billing_month or due_date.strftime("%y%m"))
+    session.add(bill)
+    session.flush()
+    return bill
+
+
+def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Bill]:
+    """Unpaid bills of a citizen, newest due date first."""
+    query = (select(Bill).where(Bill.citizen_id == citizen_id, Bill.status == UNPAID)
+             .order_by(Bill.due_date.desc(), Bill.id.desc()))  # type: ignore[attr-defined, union-attr]
+    return list(session.exec(query))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Column
+from sqlmodel import Field, SQLModel
+
+from app.timeutil import UTCDateTime, utcnow
+
+Language = Literal["en", "ur", "ur-Latn"]
+LANGUAGES: tuple[str, ...] = ("en", "ur", "ur-Latn")
+
+
+class CitizenBase(SQLModel):
+    msisdn: str = Field(max_length=20, unique=True, description="E.164 mobile number")
+    name: str = Field(default="", max_length=120)
+    language: str = Field(default="en", max_length=8)
+
+
+class CitizenCreate(SQLModel):
+    msisdn: str
+    name: str = ""
+    language: str = "en"
+    cnic: str | None = None
+    pin: str | None = None
+
+
+class Citizen(CitizenBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cnic: str | None = Field(default=None, max_length=13, unique=True)
+    pin_hash: str | None = Field(default=None, max_length=255)
+    pin_failed_attempts: int = Field(default=0)
+    pin_locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    sms_opt_out: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CitizenPublic(CitizenBase):
+    id: int
+    cnic_masked: str = ""
+    has_pin: bool = False
+    sms_opt_out: bool = False

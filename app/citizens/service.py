@@ -1,0 +1,170 @@
+"""Citizen accounts: identity, language, PIN checks with lockout."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.citizens.identity import mask_cnic, normalise_cnic, normalise_msisdn
+from app.citizens.models import LANGUAGES, Citizen, CitizenPublic
+from app.citizens.pins import hash_pin, pin_matches, validate_new_pin
+from app.errors import (
+    AlreadyExists,
+    CitizenNotFound,
+    DomainError,
+    PinLocked,
+    PinNotSet,
+    ValidationFailed,
+    WrongPin,
+)
+from app.timeutil import utcnow
+
+log = logging.getLogger("rabta.citizens")
+
+MAX_PIN_ATTEMPTS = 3
+PIN_LOCK_MINUTES = 15
+
+
+def find_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Citizen | None:
+    number = normalise_msisdn(msisdn, region)
+    return session.exec(select(Citizen).where(Citizen.msisdn == number)).first()
+
+
+def get_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Citizen:
+    citizen = find_by_msisdn(session=session, msisdn=msisdn, region=region)
+    if citizen is None:
+        raise CitizenNotFound("No account is registered for that number.")
+    return citizen
+
+
+def get_citizen(*, session: Session, citizen_id: int) -> Citizen:
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is None:
+        raise CitizenNotFound("No such citizen.")
+    return citizen
+
+
+def find_by_cnic(*, session: Session, cnic: str) -> Citizen | None:
+    return session.exec(select(Citizen).where(Citizen.cnic == normalise_cnic(cnic))).first()
+
+
+def validate_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValidationFailed(f"Language must be one of {', '.join(LANGUAGES)}.",
+                               field_errors={"language": "unsupported"})
+    return language
+
+
+def register_citizen(
+    *, session: Session, msisdn: str, name: str = "", language: str = "en",
+    cnic: str | None = None, pin: str | None = None, region: str = "PK",
+) -> Citizen:
+    number = normalise_msisdn(msisdn, region)
+    if session.exec(select(Citizen).where(Citizen.msisdn == number)).first():
+        raise AlreadyExists("That number already has an account.")
+    citizen = Citizen(msisdn=number, name=name.strip(), language=validate_language(language))
+    session.add(citizen)
+    if cnic:
+        set_cnic(session=session, citizen=citizen, cnic=cnic)
+    if pin:
+        citizen.pin_hash = hash_pin(validate_new_pin(pin))
+    session.flush()
+    log.info("citizen registered id=%s cnic=%s", citizen.id, mask_cnic(citizen.cnic))
+    return citizen
+
+
+def get_or_create_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Citizen:
+    existing = find_by_msisdn(session=session, msisdn=msisdn, region=region)
+    return existing or register_citizen(session=session, msisdn=msisdn, region=region)
+
+
+def set_cnic(*, session: Session, citizen: Citizen, cnic: str) -> Citizen:
+    digits = normalise_cnic(cnic)
+    if citizen.cnic == digits:
+        return citizen
+    if citizen.cnic:
+        raise ValidationFailed("A CNIC, once set, cannot be changed here.", field_errors={"cnic": "already set"})
+    holder = session.exec(select(Citizen).where(Citizen.cnic == digits)).first()
+    if holder is not None and holder.id != citizen.id:
+        raise AlreadyExists("That CNIC is linked to another number.")
+    citizen.cnic = digits
+    citizen.updated_at = utcnow()
+    session.add(citizen)
+    return citizen
+
+
+def set_language(*, session: Session, citizen: Citizen, language: str) -> Citizen:
+    citizen.language = validate_language(language)
+    citizen.updated_at = utcnow()
+    session.add(citizen)
+    return citizen
+
+
+def set_pin(*, session: Session, citizen: Citizen, new_pin: str) -> Citizen:
+    citizen.pin_hash = hash_pin(validate_new_pin(new_pin))
+    citizen.pin_failed_attempts = 0
+    citizen.pin_locked_until = None
+    citizen.updated_at = utcnow()
+    session.add(citizen)
+    return citizen
+
+
+@dataclass(frozen=True)
+class PinOutcome:
+    """The result of one PIN attempt. `error` is None when the PIN was right.
+
+    Returned rather than raised so the caller can commit the attempt counter
+    before reporting the failure (a rollback would forget the wrong try).
+    """
+
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def raise_if_failed(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+def attempt_pin(*, session: Session, citizen_id: int, pin: str) -> PinOutcome:
+    """Check a PIN; three wrong ones lock PIN use for 15 minutes on every channel."""
+    # Row lock: two concurrent wrong PINs must both count.
+    citizen = session.get(Citizen, citizen_id, with_for_update=True)
+    if citizen is None:
+        raise CitizenNotFound("No such citizen.")
+    now = utcnow()
+    if citizen.pin_locked_until and citizen.pin_locked_until > now:
+        return PinOutcome(PinLocked("Too many wrong PINs. Try again later.", until=citizen.pin_locked_until))
+    if not citizen.pin_hash:
+        return PinOutcome(PinNotSet("Set a PIN first."))
+    if pin_matches(pin or "", citizen.pin_hash):
+        if citizen.pin_failed_attempts or citizen.pin_locked_until:
+            _record_pin_attempts(session, citizen, attempts=0, locked_until=None)
+        return PinOutcome()
+    attempts = citizen.pin_failed_attempts + 1
+    locked_until = now + timedelta(minutes=PIN_LOCK_MINUTES) if attempts >= MAX_PIN_ATTEMPTS else None
+    _record_pin_attempts(session, citizen, attempts=0 if locked_until else attempts, locked_until=locked_until)
+    log.info("wrong PIN citizen=%s attempt=%s locked=%s", citizen_id, attempts, bool(locked_until))
+    if locked_until:
+        return PinOutcome(PinLocked("Too many wrong PINs. PIN use is locked for 15 minutes.", until=locked_until))
+    return PinOutcome(WrongPin("Wrong PIN.", attempts_left=MAX_PIN_ATTEMPTS - attempts))
+
+
+def _record_pin_attempts(session: Session, citizen: Citizen, *, attempts: int,
+                         locked_until: datetime | None) -> None:
+    citizen.pin_failed_attempts = attempts
+    citizen.pin_locked_until = locked_until
+    session.add(citizen)
+    session.flush()
+
+
+def to_public(citizen: Citizen) -> CitizenPublic:
+    return CitizenPublic(
+        id=citizen.id or 0, msisdn=citizen.msisdn, name=citizen.name, language=citizen.language,
+        cnic_masked=mask_cnic(citizen.cnic), has_pin=bool(citizen.pin_hash), sms_opt_out=citizen.sms_opt_out,
+    )

@@ -1,0 +1,117 @@
+"""Database engine and units of work.
+
+SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE` for transactions that read
+then write, so concurrent writers queue up instead of failing with
+"database is locked". PostgreSQL needs none of that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, SQLModel, create_engine
+
+# The constraint naming convention is set in `app/__init__.py`, before any table exists.
+metadata: MetaData = SQLModel.metadata
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+IMMEDIATE_KEY = "rabta_begin_immediate"
+AFTER_COMMIT_HOOKS_KEY = "rabta_after_commit"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE_KEY, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               poolclass=NullPool)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    """Owns the engine and hands out sessions (units of work)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # Copied into every session's `info` (e.g. the outbox kick hook).
+        self.session_defaults: dict[str, Any] = {}
+
+    def session(self) -> Session:
+        session = Session(self.engine, expire_on_commit=False)
+        session.info.update(self.session_defaults)
+        event.listen(session, "after_commit", _run_after_commit_hooks)
+        event.listen(session, "after_rollback", _drop_after_commit_hooks)
+        return session
+
+    @contextmanager
+    def transaction(self, *, immediate: bool = True) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error.
+
+        `immediate` takes SQLite's write lock up front so a read-then-write
+        never deadlocks against another writer; PostgreSQL ignores it.
+        """
+        session = self.session()
+        try:
+            if immediate and self.is_sqlite:
+                session.connection(execution_options={IMMEDIATE_KEY: True})
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def after_commit(session: Session, hook: Callable[[], None]) -> None:
+    """Run `hook` once this session's transaction commits (never on rollback)."""
+    hooks: list[Callable[[], None]] = session.info.setdefault(AFTER_COMMIT_HOOKS_KEY, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def _run_after_commit_hooks(session: Session) -> None:
+    hooks = session.info.pop(AFTER_COMMIT_HOOKS_KEY, [])
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:  # a failed kick is recovered by the periodic sweep
+            import logging
+
+            logging.getLogger("rabta.db").exception("after-commit hook failed")
+
+
+def _drop_after_commit_hooks(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT_HOOKS_KEY, None)

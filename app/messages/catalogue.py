@@ -1,0 +1,112 @@
+"""Every citizen-facing text, in English, Urdu script and Roman Urdu.
+
+Channels never write their own wording for a domain fact: they render from here.
+Roman Urdu (`ur-Latn`) texts stay GSM-7 so they fit USSD screens and cheap SMS.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    # Application statuses
+    "status.submitted": {"en": "Submitted", "ur": "جمع ہو گئی", "ur-Latn": "Jama ho gayi"},
+    "status.under_review": {"en": "Under review", "ur": "زیر غور", "ur-Latn": "Zer-e-ghaur"},
+    "status.info_requested": {"en": "More info needed", "ur": "مزید معلومات درکار", "ur-Latn": "Mazeed maloomat darkar"},
+    "status.approved": {"en": "Approved", "ur": "منظور", "ur-Latn": "Manzoor"},
+    "status.ready_for_collection": {"en": "Ready for collection", "ur": "وصولی کے لیے تیار",
+                                    "ur-Latn": "Wasooli ke liye tayyar"},
+    "status.completed": {"en": "Completed", "ur": "مکمل", "ur-Latn": "Mukammal"},
+    "status.rejected": {"en": "Rejected", "ur": "مسترد", "ur-Latn": "Mustarad"},
+    "status.cancelled": {"en": "Cancelled", "ur": "منسوخ", "ur-Latn": "Mansookh"},
+    # What the citizen should do next
+    "next.submitted": {"en": "Wait for review.", "ur": "جائزے کا انتظار کریں۔", "ur-Latn": "Jaiza ka intezar karein."},
+    "next.under_review": {"en": "Decision due by {due}.", "ur": "فیصلہ {due} تک متوقع۔",
+                          "ur-Latn": "Faisla {due} tak mutawaqqa."},
+    "next.info_requested": {"en": "Contact the office with documents.", "ur": "دستاویزات کے ساتھ دفتر سے رابطہ کریں۔",
+                            "ur-Latn": "Dastavezat ke sath daftar se rabta karein."},
+    "next.approved": {"en": "Wait for collection notice.", "ur": "وصولی کی اطلاع کا انتظار کریں۔",
+                      "ur-Latn": "Wasooli ki ittila ka intezar karein."},
+    "next.ready_for_collection": {"en": "Collect with your CNIC.", "ur": "اپنا شناختی کارڈ لے کر وصول کریں۔",
+                                  "ur-Latn": "CNIC ke sath wasool karein."},
+    "next.completed": {"en": "Nothing more to do.", "ur": "مزید کچھ درکار نہیں۔", "ur-Latn": "Mazeed kuch nahi."},
+    "next.rejected": {"en": "See the office for reasons.", "ur": "وجوہات کے لیے دفتر سے رجوع کریں۔",
+                      "ur-Latn": "Wajoohat ke liye daftar jayen."},
+    "next.cancelled": {"en": "Apply again if needed.", "ur": "ضرورت ہو تو دوبارہ درخواست دیں۔",
+                       "ur-Latn": "Zaroorat ho to dobara apply karein."},
+    # Renderings used by every channel
+    "request.status": {
+        "en": "{tracking} {service}: {status} since {changed}. {next}",
+        "ur": "{tracking} {service}: {changed} سے {status}۔ {next}",
+        "ur-Latn": "{tracking} {service}: {status} {changed} se. {next}",
+    },
+    "bill.unpaid": {
+        "en": "{agency} {description}. PSID {psid}. Pay {payable} by {due}.{after}",
+        "ur": "{agency} {description}۔ PSID {psid}۔ {due} تک {payable} ادا کریں۔{after}",
+        "ur-Latn": "{agency} {description}. PSID {psid}. {due} tak {payable} ada karein.{after}",
+    },
+    "bill.unpaid_after_due": {"en": " After: {amount}", "ur": " بعد میں: {amount}", "ur-Latn": " Baad mein: {amount}"},
+    "bill.overdue": {
+        "en": "{agency} {description}. PSID {psid}. Overdue since {due}. Pay {payable} now.",
+        "ur": "{agency} {description}۔ PSID {psid}۔ {due} سے واجب الادا۔ ابھی {payable} ادا کریں۔",
+        "ur-Latn": "{agency} {description}. PSID {psid}. {due} se overdue. Abhi {payable} ada karein.",
+    },
+    "bill.paid": {
+        "en": "{agency} {description}. PSID {psid} is paid ({paid_on}).",
+        "ur": "{agency} {description}۔ PSID {psid} ادا ہو چکا ({paid_on})۔",
+        "ur-Latn": "{agency} {description}. PSID {psid} ada ho chuka ({paid_on}).",
+    },
+    "bill.blocked": {
+        "en": "PSID {psid} is blocked by {agency}. Contact the agency.",
+        "ur": "PSID {psid} کو {agency} نے روک دیا ہے۔ ادارے سے رابطہ کریں۔",
+        "ur-Latn": "PSID {psid} {agency} ne rok diya hai. Idare se rabta karein.",
+    },
+    # Notifications
+    "notify.status_change": {
+        "en": "Rabta: application {tracking} ({service}) is now {status}. {next}",
+        "ur": "رابطہ: درخواست {tracking} ({service}) اب {status} ہے۔ {next}",
+        "ur-Latn": "Rabta: darkhwast {tracking} ({service}) ab {status} hai. {next}",
+    },
+    # Errors, short enough for a USSD screen
+    "error.generic": {"en": "Something went wrong. Please try again.", "ur": "کچھ غلط ہو گیا۔ دوبارہ کوشش کریں۔",
+                      "ur-Latn": "Kuch ghalat ho gaya. Dobara koshish karein."},
+    "error.invalid_input": {"en": "That input is not valid.", "ur": "یہ اندراج درست نہیں۔",
+                            "ur-Latn": "Yeh input durust nahi."},
+    "error.invalid_phone": {"en": "Invalid mobile number. Example: 03001234567", "ur": "موبائل نمبر درست نہیں۔ مثال: 03001234567",
+                            "ur-Latn": "Mobile number ghalat. Misal: 03001234567"},
+    "error.invalid_cnic": {"en": "Invalid CNIC. Enter 13 digits.", "ur": "شناختی کارڈ نمبر درست نہیں۔ 13 ہندسے لکھیں۔",
+                           "ur-Latn": "CNIC ghalat. 13 hindse likhein."},
+    "error.invalid_psid": {"en": "A PSID has 17 digits.", "ur": "PSID میں 17 ہندسے ہوتے ہیں۔",
+                           "ur-Latn": "PSID 17 hindson ka hota hai."},
+    "error.invalid_tracking": {"en": "Tracking number looks like DOM-2026-000001.",
+                               "ur": "ٹریکنگ نمبر اس طرح ہوتا ہے: DOM-2026-000001",
+                               "ur-Latn": "Tracking number aisa hota hai: DOM-2026-000001"},
+    "error.not_found": {"en": "Not found.", "ur": "نہیں ملا۔", "ur-Latn": "Nahi mila."},
+    "error.citizen_not_found": {"en": "No account for this number.", "ur": "اس نمبر پر کوئی اکاؤنٹ نہیں۔",
+                                "ur-Latn": "Is number par koi account nahi."},
+    "error.bill_not_found": {"en": "No bill with that PSID.", "ur": "اس PSID کا کوئی بل نہیں۔",
+                             "ur-Latn": "Is PSID ka koi bill nahi."},
+    "error.request_not_found": {"en": "No application with that tracking number.",
+                                "ur": "اس ٹریکنگ نمبر کی کوئی درخواست نہیں۔",
+                                "ur-Latn": "Is tracking number ki koi darkhwast nahi."},
+    "error.already_exists": {"en": "That already exists.", "ur": "یہ پہلے سے موجود ہے۔", "ur-Latn": "Yeh pehle se mojood hai."},
+    "error.illegal_transition": {"en": "That status change is not allowed.", "ur": "یہ تبدیلی ممکن نہیں۔",
+                                 "ur-Latn": "Yeh tabdeeli mumkin nahi."},
+    "error.bill_not_payable": {"en": "This bill cannot be paid now.", "ur": "یہ بل ابھی ادا نہیں ہو سکتا۔",
+                               "ur-Latn": "Yeh bill abhi ada nahi ho sakta."},
+    "error.bill_paid": {"en": "This bill is already paid.", "ur": "یہ بل پہلے ہی ادا ہو چکا ہے۔",
+                        "ur-Latn": "Yeh bill pehle hi ada ho chuka hai."},
+    "error.bill_blocked": {"en": "This bill is blocked. Contact the agency.", "ur": "یہ بل روک دیا گیا ہے۔ ادارے سے رابطہ کریں۔",
+                           "ur-Latn": "Yeh bill rok diya gaya hai. Idare se rabta karein."},
+    "error.payment_in_flight": {"en": "A payment for this bill is already in progress.",
+                                "ur": "اس بل کی ادائیگی پہلے سے جاری ہے۔",
+                                "ur-Latn": "Is bill ki adaigi pehle se jari hai."},
+    "error.pin_wrong": {"en": "Wrong PIN.", "ur": "غلط PIN۔", "ur-Latn": "Ghalat PIN."},
+    "error.pin_not_set": {"en": "No PIN set for this account.", "ur": "اس اکاؤنٹ کا PIN نہیں بنا۔",
+                          "ur-Latn": "Is account ka PIN nahi bana."},
+    "error.pin_locked": {"en": "Too many wrong PINs. Try again in 15 minutes.",
+                         "ur": "بہت زیادہ غلط PIN۔ 15 منٹ بعد کوشش کریں۔",
+                         "ur-Latn": "Bohat ghalat PIN. 15 minute baad koshish karein."},
+    "error.rate_limited": {"en": "Too many requests. Please wait.", "ur": "بہت زیادہ درخواستیں۔ انتظار کریں۔",
+                           "ur-Latn": "Bohat zyada requests. Intezar karein."},
+    "error.unauthorized": {"en": "Please sign in.", "ur": "براہ کرم سائن ان کریں۔", "ur-Latn": "Sign in karein."},
+    "error.forbidden": {"en": "Not allowed.", "ur": "اجازت نہیں۔", "ur-Latn": "Ijazat nahi."},
+}

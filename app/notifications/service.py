@@ -1,0 +1,109 @@
+"""The notification outbox.
+
+A domain change that owes a citizen a message calls `queue_notification` with the
+same session it changes data in, so the row commits or rolls back with the change.
+After commit the session's kick hook enqueues a drain; a periodic sweep drains
+anything a lost kick left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.citizens.identity import mask_msisdn
+from app.citizens.models import Citizen
+from app.db import after_commit
+from app.messages import text
+from app.notifications.models import (
+    OUTBOX_DISPATCHED,
+    OUTBOX_FAILED,
+    OUTBOX_PENDING,
+    OUTBOX_SKIPPED,
+    Notification,
+)
+from app.timeutil import utcnow
+
+log = logging.getLogger("rabta.notifications")
+
+OUTBOX_KICK_KEY = "rabta_outbox_kick"
+# Called inside the drain transaction; raising marks the row failed for a retry.
+Dispatcher = Callable[[Session, Notification], None]
+
+
+def queue_notification(
+    *, session: Session, kind: str, template: str, params: dict[str, Any],
+    citizen: Citizen | None = None, msisdn: str | None = None, language: str | None = None,
+    essential: bool = True, dedupe_key: str | None = None,
+) -> Notification | None:
+    """Write an outbox row in the caller's transaction. With a `dedupe_key` seen
+    before, nothing is written and None is returned (a notification is owed once)."""
+    if dedupe_key and session.exec(select(Notification.id).where(Notification.dedupe_key == dedupe_key)).first():
+        return None
+    number = msisdn or (citizen.msisdn if citizen else None)
+    if not number:
+        raise ValueError("a notification needs a citizen or a number")
+    lang = language or (citizen.language if citizen else "en")
+    notification = Notification(
+        citizen_id=citizen.id if citizen else None, msisdn=number, language=lang, kind=kind,
+        essential=essential, body=text(template, lang, **params), params={"template": template, **params},
+        dedupe_key=dedupe_key,
+    )
+    session.add(notification)
+    session.flush()
+    kick = session.info.get(OUTBOX_KICK_KEY)
+    if kick is not None:
+        after_commit(session, kick)
+    return notification
+
+
+def pending_count(*, session: Session) -> int:
+    query = select(func.count()).select_from(Notification).where(Notification.status == OUTBOX_PENDING)
+    return int(session.exec(query).one())
+
+
+def claim_pending(*, session: Session, limit: int = 100) -> list[Notification]:
+    """Lock a batch of pending rows so concurrent drainers never take the same one."""
+    query = (select(Notification).where(Notification.status == OUTBOX_PENDING)
+             .order_by(Notification.id).limit(limit))  # type: ignore[arg-type]
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.exec(query))
+
+
+def dispatch(*, session: Session, notification: Notification, dispatcher: Dispatcher) -> None:
+    """Hand one outbox row to the channel, honouring the citizen's opt-out for non-essential ones."""
+    notification.attempts += 1
+    if not notification.essential and _opted_out(session, notification):
+        notification.status = OUTBOX_SKIPPED
+    else:
+        dispatcher(session, notification)
+        notification.status = OUTBOX_DISPATCHED
+        notification.dispatched_at = utcnow()
+    session.add(notification)
+
+
+def mark_failed(*, session: Session, notification_id: int, error: str, max_attempts: int = 5) -> None:
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        return
+    notification.attempts += 1
+    notification.last_error = error[:500]
+    notification.status = OUTBOX_FAILED if notification.attempts >= max_attempts else OUTBOX_PENDING
+    session.add(notification)
+
+
+def _opted_out(session: Session, notification: Notification) -> bool:
+    if notification.citizen_id is None:
+        return False
+    citizen = session.get(Citizen, notification.citizen_id)
+    return bool(citizen and citizen.sms_opt_out)
+
+
+def console_dispatcher(session: Session, notification: Notification) -> None:
+    """Until a real SMS provider is configured: the message goes to the log."""
+    log.info("SMS to %s [%s]: %s", mask_msisdn(notification.msisdn), notification.kind, notification.body)

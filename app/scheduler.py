@@ -1,0 +1,52 @@
+"""Periodic jobs, released by every worker but enqueued once per period.
+
+Each worker runs `tick()` every few seconds; a Redis `SET NX EX period` per job makes
+sure only one of them enqueues a given period's run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from app import queue
+from app.runtime import Runtime
+
+log = logging.getLogger("rabta.scheduler")
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every_seconds: int
+    queue_name: str
+    func: str  # import path of a job that takes no arguments
+
+
+PERIODIC_JOBS: list[PeriodicJob] = [
+    PeriodicJob("outbox-sweep", 15, queue.NOTIFICATIONS, "app.notifications.jobs.drain_outbox"),
+]
+
+
+def tick(runtime: Runtime, jobs: list[PeriodicJob] | None = None) -> list[str]:
+    """Enqueue every periodic job whose period has come round; return their names."""
+    released = []
+    for job in jobs if jobs is not None else PERIODIC_JOBS:
+        if runtime.redis.set(f"rabta:periodic:{job.name}", "1", nx=True, ex=job.every_seconds):
+            runtime.enqueue(job.queue_name, job.func)
+            released.append(job.name)
+    return released
+
+
+def start_ticker(runtime: Runtime, stop: threading.Event, interval: float = 2.0) -> threading.Thread:
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                tick(runtime)
+            except Exception:  # Redis blips must not kill the ticker
+                log.exception("periodic tick failed")
+
+    thread = threading.Thread(target=loop, name="rabta-ticker", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,1 @@
+"""Rabta payments package."""

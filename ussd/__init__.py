@@ -1,0 +1,1 @@
+"""Rabta ussd package."""
