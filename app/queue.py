@@ -6,7 +6,6 @@ delivers at least once) and open their own DB session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -35,7 +34,7 @@ def get_queue(name: str, connection: Redis) -> Queue:
 
 
 def enqueue(
-    connection: Redis, queue_name: str, func: Callable[..., Any] | str, *args: Any,
+    connection: Redis, queue_name: str, func: Any, *args: Any,
     job_id: str | None = None, retry: Retry | None = None, delay: timedelta | None = None,
     timeout: int = JOB_TIMEOUT_SECONDS,
 ) -> Job:

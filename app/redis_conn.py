@@ -8,6 +8,7 @@ starting it at once.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import subprocess
 import time
@@ -82,7 +83,6 @@ def _start_server(instance_path: Path, socket_path: Path) -> None:
 def stop_embedded_server(instance_path: Path) -> None:
     socket_path = instance_path / EMBEDDED_SOCKET
     if _is_alive(socket_path):
-        try:
+        # SHUTDOWN closes the connection by design.
+        with contextlib.suppress(redis.ConnectionError):
             redis.Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
-        except redis.ConnectionError:
-            pass  # shutdown closes the connection by design

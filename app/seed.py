@@ -27,7 +27,8 @@ from app.timeutil import utcnow
 AGENCIES: list[dict[str, str]] = [
     {"code": "PSCA", "name_en": "Punjab Safe City Authority", "name_ur": "پنجاب سیف سٹی اتھارٹی",
      "name_ur_latn": "Punjab Safe City Authority"},
-    {"code": "ETD", "name_en": "Excise & Taxation", "name_ur": "ایکسائز اینڈ ٹیکسیشن", "name_ur_latn": "Excise o Taxation"},
+    {"code": "ETD", "name_en": "Excise & Taxation", "name_ur": "ایکسائز اینڈ ٹیکسیشن",
+     "name_ur_latn": "Excise o Taxation"},
     {"code": "DGIP", "name_en": "Immigration & Passports", "name_ur": "امیگریشن اینڈ پاسپورٹس",
      "name_ur_latn": "Immigration o Passport"},
     {"code": "LGD", "name_en": "Local Government", "name_ur": "لوکل گورنمنٹ", "name_ur_latn": "Maqami Hukoomat"},

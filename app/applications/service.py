@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.applications.models import (
     ALLOWED_TRANSITIONS,
@@ -45,8 +45,8 @@ def normalise_tracking_number(raw: str) -> str:
 def next_tracking_number(*, session: Session, prefix: str, year: int) -> str:
     """Allocate the next number of the year; the row update serialises concurrent callers."""
     bumped = session.execute(
-        update(TrackingSequence).where(TrackingSequence.year == year)  # type: ignore[arg-type]
-        .values(last_value=TrackingSequence.last_value + 1).returning(TrackingSequence.last_value)
+        update(TrackingSequence).where(col(TrackingSequence.year) == year)
+        .values(last_value=col(TrackingSequence.last_value) + 1).returning(col(TrackingSequence.last_value))
     ).scalar()
     if bumped is None:
         session.add(TrackingSequence(year=year, last_value=1))

@@ -19,17 +19,16 @@ def validate_new_pin(pin: str) -> str:
     if not _PIN_PATTERN.match(pin or ""):
         raise ValidationFailed("A PIN is exactly 4 digits.", field_errors={"pin": "4 digits"})
     if pin in _WEAK_PINS:
-        raise ValidationFailed("Choose a PIN that is harder to guess.", field_errors={"pin": "too simple"})
+        raise ValidationFailed("Choose a PIN that is harder to guess.",
+                               field_errors={"pin": "too simple"})
     return pin
 
 
 def hash_pin(pin: str) -> str:
     salt = os.urandom(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    return "scrypt${}${}${}${}${}".format(
-        SCRYPT_N, SCRYPT_R, SCRYPT_P,
-        base64.b64encode(salt).decode(), base64.b64encode(digest).decode(),
-    )
+    salt_b64, digest_b64 = base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt_b64}${digest_b64}"
 
 
 def pin_matches(pin: str, stored: str) -> bool:
