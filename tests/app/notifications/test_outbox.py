@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlmodel import select
+
+from app.citizens.service import register_citizen
+from app.notifications.jobs import KICK_KEY, drain_outbox
+from app.notifications.models import Notification
+from app.notifications.service import pending_count, queue_notification
+from app.queue import NOTIFICATIONS, get_queue
+from app.runtime import Runtime
+
+
+def _owe_message(runtime: Runtime, essential: bool = True, opted_out: bool = False, **extra: str) -> None:
+    with runtime.db.transaction() as s:
+        citizen = register_citizen(session=s, msisdn="03001234567", name="Ayesha")
+        citizen.sms_opt_out = opted_out
+        queue_notification(session=s, citizen=citizen, kind="reminder", template="error.generic", params={},
+                           essential=essential, **extra)
+
+
+def test_committing_a_notification_enqueues_one_drain_job(runtime: Runtime) -> None:
+    _owe_message(runtime)
+    queue = get_queue(NOTIFICATIONS, runtime.redis)
+    assert queue.count == 1
+    assert runtime.redis.get(KICK_KEY) == b"1"
+
+
+def test_a_rolled_back_change_leaves_no_notification_and_no_job(runtime: Runtime) -> None:
+    with pytest.raises(RuntimeError), runtime.db.transaction() as s:
+        citizen = register_citizen(session=s, msisdn="03001234567")
+        queue_notification(session=s, citizen=citizen, kind="x", template="error.generic", params={})
+        raise RuntimeError("rolled back")
+    with runtime.db.transaction() as s:
+        assert s.exec(select(Notification)).all() == []
+    assert get_queue(NOTIFICATIONS, runtime.redis).count == 0
+
+
+def test_a_real_worker_drains_the_outbox_through_the_console_sender(
+    runtime: Runtime, run_jobs, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+) -> None:
+    _owe_message(runtime)
+    with caplog.at_level(logging.INFO, logger="rabta.notifications"):
+        run_jobs()
+    with runtime.db.transaction() as s:
+        notification = s.exec(select(Notification)).one()
+        assert notification.status == "dispatched"
+        assert pending_count(session=s) == 0
+    assert "Something went wrong" in caplog.text
+
+
+def test_draining_twice_sends_each_notification_once(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    _owe_message(runtime)
+    with caplog.at_level(logging.INFO, logger="rabta.notifications"):
+        assert drain_outbox() == 1
+        assert drain_outbox() == 0
+    assert caplog.text.count("Something went wrong") == 1
+
+
+def test_non_essential_messages_are_skipped_for_citizens_who_opted_out(runtime: Runtime) -> None:
+    _owe_message(runtime, essential=False, opted_out=True)
+    drain_outbox()
+    with runtime.db.transaction() as s:
+        assert s.exec(select(Notification)).one().status == "skipped"
+
+
+def test_a_dedupe_key_means_the_message_is_owed_once(runtime: Runtime) -> None:
+    _owe_message(runtime, dedupe_key="reminder:bill:1")
+    with runtime.db.transaction() as s:
+        citizen = s.exec(select(Notification)).one()
+        again = queue_notification(session=s, msisdn=citizen.msisdn, kind="reminder", template="error.generic",
+                                   params={}, dedupe_key="reminder:bill:1")
+    assert again is None
+    with runtime.db.transaction() as s:
+        assert len(s.exec(select(Notification)).all()) == 1
