@@ -30,7 +30,22 @@ def planned_processes(settings: Settings, host: str, port: int, workers: int) ->
                              "--threads", "4", "--access-logfile", "-", "app.wsgi:app"], f"http://{host}:{port}")
     processes = [web]
     processes += [DevProcess(f"worker-{i + 1}", [*RABTA, "worker"], "queues: all") for i in range(workers)]
+    if settings.PAYMENT_PROVIDER == "sandbox":
+        processes.append(_sandbox_wallet(settings, f"http://{host}:{port}"))
     return processes
+
+
+def _sandbox_wallet(settings: Settings, web_url: str) -> DevProcess:
+    """The sandbox wallet listens where SANDBOX_WALLET_URL points and calls back the web app."""
+    from urllib.parse import urlsplit
+
+    where = urlsplit(settings.SANDBOX_WALLET_URL)
+    public = settings.PUBLIC_BASE_URL if "PUBLIC_BASE_URL" in settings.model_fields_set else web_url
+    env = {"SANDBOX_WALLET_SECRET": settings.SANDBOX_WALLET_SECRET,
+           "SANDBOX_WALLET_CALLBACK_URL": public.rstrip("/") + "/payments/callbacks/sandbox"}
+    argv = [sys.executable, "-m", "sandbox_wallet", "--host", where.hostname or "127.0.0.1",
+            "--port", str(where.port or 8100)]
+    return DevProcess("sandbox", argv, f"{settings.SANDBOX_WALLET_URL} -> {env['SANDBOX_WALLET_CALLBACK_URL']}", env)
 
 
 def _start(process: DevProcess, base_env: dict[str, str]) -> subprocess.Popen[bytes]:

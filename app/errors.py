@@ -158,3 +158,46 @@ class Forbidden(DomainError):
     code = "forbidden"
     http_status = 403
     message_key = "error.forbidden"
+
+
+class PaymentNotFound(NotFound):
+    code = "payment_not_found"
+    message_key = "error.payment_not_found"
+
+
+# App API (sign-in, tokens, idempotency header); texts live in app/api/texts.py.
+class InvalidOtp(Unauthorized):
+    code = "invalid_otp"
+    message_key = "error.invalid_otp"
+
+
+class OtpLocked(RateLimited):
+    code = "otp_locked"
+    message_key = "error.otp_locked"
+
+
+class InvalidToken(Unauthorized):
+    code = "invalid_token"
+    message_key = "error.unauthorized"
+
+
+class TokenExpired(Unauthorized):
+    code = "token_expired"
+    message_key = "error.token_expired"
+
+
+class RefreshTokenReused(Unauthorized):
+    code = "refresh_token_reused"
+    message_key = "error.unauthorized"
+
+
+class IdempotencyKeyRequired(ValidationFailed):
+    code = "idempotency_key_required"
+    http_status = 400
+    message_key = "error.idempotency_key_required"
+
+
+class MalformedJson(ValidationFailed):
+    code = "malformed_json"
+    http_status = 400
+    message_key = "error.invalid_input"

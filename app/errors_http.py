@@ -13,7 +13,7 @@ from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError, RateLimited, ValidationFailed
-from app.messages import text
+from app.messages import has, text
 
 log = logging.getLogger("rabta.http")
 
@@ -52,7 +52,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         code = (error.name or "error").lower().replace(" ", "_")
-        response = problem(error.code or 500, code, error.name, error.description or error.name)
+        language, key = request_language(), f"error.http_{error.code}"
+        detail = text(key, language) if language != "en" and has(key) else error.description or error.name
+        response = problem(error.code or 500, code, error.name, detail)
         if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         return response

@@ -26,6 +26,12 @@ class PeriodicJob:
 
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("outbox-sweep", 15, queue.NOTIFICATIONS, "app.notifications.jobs.drain_outbox"),
+    PeriodicJob("sms-sweep", 30, queue.SMS, "sms.jobs.sweep_outbound"),
+    PeriodicJob("sms-buffered", 300, queue.SMS, "sms.jobs.expire_buffered"),
+    PeriodicJob("sms-bill-reminders", 3600, queue.NOTIFICATIONS, "sms.jobs.send_bill_reminders"),
+    PeriodicJob("payments-poll-pending", 30, queue.PAYMENTS, "payments.jobs.poll_pending"),
+    PeriodicJob("payments-expire", 60, queue.PAYMENTS, "payments.jobs.expire_stale"),
+    PeriodicJob("payments-reconcile", 900, queue.PAYMENTS, "payments.jobs.reconcile_payments"),
 ]
 
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     PAYMENT_EXPIRE_AFTER_SECONDS: int = 900
     ONEBILL_USERNAME: str | None = None
     ONEBILL_PASSWORD: str | None = None
+    PAYMENT_PROVIDER_TIMEOUT_SECONDS: float = 10.0
+    PAYMENT_CALLBACK_TOLERANCE_SECONDS: int = 300
+    PAYMENT_RECONCILE_LOOKBACK_HOURS: int = 48
 
     # USSD / Africa's Talking webhooks
     AT_WEBHOOK_TOKEN: str | None = None
@@ -65,7 +68,8 @@ class Settings(BaseSettings):
     ACCESS_TOKEN_TTL_SECONDS: int = 900
     REFRESH_TOKEN_TTL_SECONDS: int = 30 * 24 * 3600
     MAX_REQUEST_BYTES: int = 64 * 1024
-    API_RATE_LIMIT_PER_MINUTE: int = 120
+    API_RATE_LIMIT_PER_MINUTE: int = 120  # per access token / agency key
+    API_IP_RATE_LIMIT_PER_MINUTE: int = 600  # per client IP (many phones share a carrier NAT address)
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:

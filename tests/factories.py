@@ -28,10 +28,21 @@ def make_agency(session: Session, code: str = "", **names: str) -> Agency:
 
 def make_service(session: Session, agency: Agency | None = None, code: str = "", **fields: Any) -> Service:
     agency = agency or make_agency(session)
-    code = code or f"S{next(_counter):03d}"[:6]
+    code = code or _letters(next(_counter))  # tracking-number prefixes are letters only
     fields.setdefault("name_en", f"Service {code}")
     fields.setdefault("sla_days", 7)
     return upsert_service(session=session, agency=agency, code=code, **fields)
+
+
+def _letters(number: int) -> str:
+    """1 -> "SVA", 2 -> "SVB", ...: a distinct all-letter code per call."""
+    suffix = ""
+    while True:
+        number, digit = divmod(number, 26)
+        suffix = chr(ord("A") + digit) + suffix
+        if not number:
+            break
+    return ("SV" + suffix)[:6]
 
 
 def make_citizen(session: Session, msisdn: str = "", **fields: Any) -> Citizen:

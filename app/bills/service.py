@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from app.bills.models import BILL_KINDS, BLOCKED, PAID, UNPAID, Bill
 from app.catalogue.models import Agency
-from app.errors import AlreadyExists, BillNotFound, InvalidPsid, ValidationFailed
+from app.errors import AlreadyExists, BillAlreadyPaid, BillNotFound, InvalidPsid, ValidationFailed
 from app.messages import text
 from app.messages.formatting import format_date, format_money
 from app.timeutil import today as utc_today
@@ -124,3 +126,44 @@ def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Bill]:
     query = (select(Bill).where(Bill.citizen_id == citizen_id, Bill.status == UNPAID)
              .order_by(Bill.due_date.desc(), Bill.id.desc()))  # type: ignore[attr-defined, union-attr]
     return list(session.exec(query))
+
+
+def _agency_bill(session: Session, psid: str, agency_id: int | None) -> Bill:
+    bill = get_bill(session=session, psid=psid, lock=True)
+    if agency_id is not None and bill.agency_id != agency_id:  # another agency's bill does not exist for you
+        raise BillNotFound("No bill with that PSID.")
+    return bill
+
+
+def _move_bill(session: Session, bill: Bill, from_status: str, to_status: str) -> Bill:
+    # Compare-and-set, so a payment settling at the same moment is never overwritten.
+    moved = session.execute(update(Bill).where(col(Bill.id) == bill.id, col(Bill.status) == from_status)
+                            .values(status=to_status)).rowcount  # type: ignore[attr-defined]
+    session.refresh(bill)
+    if not moved and bill.status == PAID:
+        raise BillAlreadyPaid("This bill is already paid.")
+    return bill
+
+
+def block_bill(*, session: Session, psid: str, agency_id: int | None = None) -> Bill:
+    """Stop a bill being paid (e.g. a challan under dispute); blocking twice changes nothing."""
+    bill = _agency_bill(session, psid, agency_id)
+    if bill.status == PAID:
+        raise BillAlreadyPaid("This bill is already paid.")
+    return bill if bill.status == BLOCKED else _move_bill(session, bill, UNPAID, BLOCKED)
+
+
+def unblock_bill(*, session: Session, psid: str, agency_id: int | None = None) -> Bill:
+    """Make a blocked bill payable again; unblocking an unblocked bill changes nothing."""
+    bill = _agency_bill(session, psid, agency_id)
+    if bill.status == PAID:
+        raise BillAlreadyPaid("This bill is already paid.")
+    return bill if bill.status == UNPAID else _move_bill(session, bill, BLOCKED, UNPAID)
+
+
+def generate_psid(*, session: Session) -> str:
+    """A fresh random 17-digit PSID (leading digit never 0) not yet used."""
+    while True:
+        psid = str(secrets.randbelow(9 * 10 ** (PSID_LENGTH - 1)) + 10 ** (PSID_LENGTH - 1))
+        if session.exec(select(Bill.id).where(Bill.psid == psid)).first() is None:
+            return psid

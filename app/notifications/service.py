@@ -9,6 +9,7 @@ anything a lost kick left behind.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -104,6 +105,12 @@ def _opted_out(session: Session, notification: Notification) -> bool:
     return bool(citizen and citizen.sms_opt_out)
 
 
+SECRET_KINDS = frozenset({"otp"})
+
+
 def console_dispatcher(session: Session, notification: Notification) -> None:
-    """Until a real SMS provider is configured: the message goes to the log."""
-    log.info("SMS to %s [%s]: %s", mask_msisdn(notification.msisdn), notification.kind, notification.body)
+    """Fallback when no SMS channel is installed: the message goes to the log (codes masked)."""
+    body = notification.body
+    if notification.kind in SECRET_KINDS:
+        body = re.sub(r"\d", "*", body)
+    log.info("SMS to %s [%s]: %s", mask_msisdn(notification.msisdn), notification.kind, body)

@@ -6,11 +6,12 @@ import pytest
 from sqlmodel import select
 
 from app.citizens.service import register_citizen
-from app.notifications.jobs import KICK_KEY, drain_outbox
+from app.notifications.jobs import DISPATCHER_KEY, KICK_KEY, drain_outbox
 from app.notifications.models import Notification
-from app.notifications.service import pending_count, queue_notification
+from app.notifications.service import console_dispatcher, pending_count, queue_notification
 from app.queue import NOTIFICATIONS, get_queue
 from app.runtime import Runtime
+from sms.models import OutboundMessage
 
 
 def _owe_message(runtime: Runtime, essential: bool = True, opted_out: bool = False, **extra: str) -> None:
@@ -38,25 +39,36 @@ def test_a_rolled_back_change_leaves_no_notification_and_no_job(runtime: Runtime
     assert get_queue(NOTIFICATIONS, runtime.redis).count == 0
 
 
-def test_a_real_worker_drains_the_outbox_through_the_console_sender(
-    runtime: Runtime, run_jobs, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
-) -> None:
+def test_a_real_worker_drains_the_outbox_into_a_sent_sms(runtime: Runtime, run_jobs) -> None:  # type: ignore[no-untyped-def]
     _owe_message(runtime)
-    with caplog.at_level(logging.INFO, logger="rabta.notifications"):
-        run_jobs()
+    run_jobs()
     with runtime.db.transaction() as s:
         notification = s.exec(select(Notification)).one()
         assert notification.status == "dispatched"
         assert pending_count(session=s) == 0
-    assert "Something went wrong" in caplog.text
+        message = s.exec(select(OutboundMessage)).one()
+    assert message.notification_id == notification.id
+    assert message.body == notification.body and message.to == "+923001234567"
+    assert message.status == "sent" and message.provider == "console"
 
 
-def test_draining_twice_sends_each_notification_once(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+def test_draining_twice_sends_each_notification_once(runtime: Runtime, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    _owe_message(runtime)
+    assert drain_outbox() == 1
+    assert drain_outbox() == 0
+    run_jobs()
+    with runtime.db.transaction() as s:
+        assert len(s.exec(select(OutboundMessage)).all()) == 1
+
+
+def test_without_a_channel_the_console_fallback_logs_the_message(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    runtime.extras[DISPATCHER_KEY] = console_dispatcher
     _owe_message(runtime)
     with caplog.at_level(logging.INFO, logger="rabta.notifications"):
         assert drain_outbox() == 1
-        assert drain_outbox() == 0
-    assert caplog.text.count("Something went wrong") == 1
+    assert "Something went wrong" in caplog.text
 
 
 def test_non_essential_messages_are_skipped_for_citizens_who_opted_out(runtime: Runtime) -> None:
