@@ -1,7 +1,124 @@
-"""HTTP routes of the payments channel."""
+"""HTTP edge of payments: wallet provider callbacks and the banks' 1Bill biller endpoints.
+
+Callbacks: verify the signature, record the event once (deduped on the provider's
+event id), enqueue a confirmation job, acknowledge. Nothing is settled here: the job
+asks the provider's status endpoint first.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hmac
+import logging
+from functools import partial
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlmodel import select
+
+from app import messages
+from app.db import after_commit
+from app.errors_http import problem
+from app.runtime import Runtime, current
+from payments.events import record_event, record_provider_event_once
+from payments.jobs import enqueue_charge, enqueue_confirm
+from payments.models import EXPIRED, FAILED, IN_FLIGHT, Payment
+from payments.providers import WALLET_PROVIDERS, get_provider
+from payments.providers.base import CHARGE_SUCCEEDED, CallbackEvent, InvalidSignature, MalformedCallback
+from payments.service import CHARGE_KICK_KEY, PROVIDER_KEY
+from payments.texts import TEXTS
+
+log = logging.getLogger("rabta.payments")
 
 bp = Blueprint("payments", __name__)
+
+
+def register(app: Flask) -> None:
+    from payments.cli import payments_group
+
+    runtime: Runtime = app.extensions["rabta"]
+    messages.register(TEXTS)
+    runtime.db.session_defaults[CHARGE_KICK_KEY] = partial(enqueue_charge, runtime)
+    runtime.db.session_defaults[PROVIDER_KEY] = runtime.settings.PAYMENT_PROVIDER
+    app.cli.add_command(payments_group)
+
+
+@bp.post("/payments/callbacks/<provider_name>")
+def provider_callback(provider_name: str) -> ResponseReturnValue:
+    runtime = current()
+    if provider_name not in WALLET_PROVIDERS:
+        return problem(404, "not_found", "Not Found", "No such payment provider.")
+    provider = get_provider(provider_name, runtime.settings)
+    try:
+        event = provider.parse_callback(body=request.get_data(), headers=dict(request.headers))
+    except InvalidSignature as exc:
+        log.warning("refused %s callback from %s: %s", provider_name, request.remote_addr, exc)
+        return problem(401, "invalid_signature", "Invalid signature", "The callback signature is not valid.")
+    except MalformedCallback as exc:
+        log.warning("malformed %s callback: %s", provider_name, exc)
+        return problem(400, "malformed_callback", "Malformed callback", "The callback could not be read.")
+    duplicate = _record_callback(runtime, provider_name, event)
+    return jsonify(received=True, duplicate=duplicate)
+
+
+def _record_callback(runtime: Runtime, provider_name: str, event: CallbackEvent) -> bool:
+    """Store the event once; a new one about a known payment gets a confirmation job. True for a duplicate."""
+    with runtime.db.transaction() as session:
+        query = select(Payment).where(Payment.provider == provider_name,
+                                      Payment.reference == event.merchant_reference)
+        payment = session.exec(query).first()
+        payload: dict[str, Any] = dict(event.raw)
+        if payment is not None and (event.amount != payment.amount or event.currency != payment.currency):
+            payload["mismatch"] = {"expected_amount": payment.amount, "expected_currency": payment.currency}
+        new = record_provider_event_once(session, payment, "callback", payload, provider=provider_name,
+                                         provider_event_id=event.event_id)
+        if payment is None:
+            log.warning("%s callback for unknown reference %s", provider_name, event.merchant_reference[:20])
+        elif new and "mismatch" in payload:
+            log.warning("%s callback for %s does not match the payment; not confirming", provider_name,
+                        payment.reference)
+        elif new and _worth_confirming(payment, event):
+            after_commit(session, partial(enqueue_confirm, runtime, payment.id or 0))
+    return not new
+
+
+def _worth_confirming(payment: Payment, event: CallbackEvent) -> bool:
+    """In flight: confirm and settle. Already given up: only news of money matters (a refund case)."""
+    if payment.status in IN_FLIGHT:
+        return True
+    return payment.status in (EXPIRED, FAILED) and not payment.refund_due and event.state == CHARGE_SUCCEEDED
+
+
+def refused(status: int, body: dict[str, str], reason: str) -> Response:
+    """A 1Bill refusal still answers in 1Bill's format, with a log line for the operator."""
+    log.warning("1Bill %s refused: %s", request.path.rsplit("/", 1)[-1], reason)
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Basic realm="1bill"'
+    return response
+
+
+def onebill_authorised() -> bool:
+    settings = current().settings
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or auth.username is None or auth.password is None:
+        return False
+    user_ok = hmac.compare_digest(auth.username.encode(), (settings.ONEBILL_USERNAME or "").encode())
+    password_ok = hmac.compare_digest(auth.password.encode(), (settings.ONEBILL_PASSWORD or "").encode())
+    return user_ok and password_ok
+
+
+def json_object() -> dict[str, Any] | None:
+    payload = request.get_json(silent=True, force=True)
+    return payload if isinstance(payload, dict) else None
+
+
+def audit_refusal(runtime: Runtime, payload: dict[str, Any], code: str, reason: str) -> None:
+    with runtime.db.transaction() as session:
+        record_event(session, None, "bank_payment_refused", {"request": payload, "code": code, "reason": reason},
+                     provider="1bill")
+
+
+# The 1Bill routes live in their own module and attach themselves to `bp` (they use the helpers above).
+from payments import onebill_routes  # noqa: E402, F401

@@ -1,0 +1,167 @@
+"""State changes of a payment, each a compare-and-set inside the caller's transaction.
+
+Settling marks the payment succeeded and the bill paid (`unpaid -> paid`, only if
+still unpaid) and writes the receipt to the outbox, all in one transaction. Money
+that arrives for a bill someone else already settled, or after we expired the
+payment, is never booked: the payment ends `refund_due` and the citizen is told.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from app.bills.models import PAID, UNPAID, Bill
+from app.catalogue.models import Agency
+from app.citizens.models import Citizen
+from app.messages import text
+from app.messages.formatting import format_money
+from app.notifications.service import queue_notification
+from app.timeutil import utcnow
+from payments.events import record_event
+from payments.models import EXPIRED, FAILED, IN_FLIGHT, PENDING, SUCCEEDED, Payment
+from payments.providers.base import CHARGE_FAILED, CHARGE_PENDING, CHARGE_SUCCEEDED, ChargeStatus
+
+# Outcomes reported by the functions below (and counted by reconciliation).
+SETTLED = "settled"
+REFUND_DUE = "refund_due"
+UNCHANGED = "unchanged"
+MISMATCH = "mismatch"
+
+
+def lock_payment(session: Session, payment_id: int) -> Payment | None:
+    """Load a payment for changing it: one transaction at a time per payment.
+
+    On PostgreSQL the row lock comes before any event row referencing the payment is
+    written (that takes a key-share lock, and two of those would deadlock the
+    compare-and-set that clears the unique `active_bill_id`). SQLite's BEGIN IMMEDIATE
+    already serialises writers.
+    """
+    return session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
+
+
+def receipt_number_for(payment_id: int) -> str:
+    return f"RB{payment_id:010d}"
+
+
+def _cas_payment(session: Session, payment: Payment, from_statuses: tuple[str, ...], **values: Any) -> bool:
+    values.setdefault("updated_at", utcnow())
+    result = session.execute(
+        update(Payment).where(col(Payment.id) == payment.id, col(Payment.status).in_(from_statuses))
+        .values(**values).execution_options(synchronize_session="fetch"))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_pending(session: Session, payment: Payment, provider_reference: str | None) -> bool:
+    """initiated -> pending once the provider accepted the charge (the reference is kept either way)."""
+    if provider_reference and not payment.provider_reference:
+        payment.provider_reference = provider_reference
+        session.add(payment)
+        session.flush()
+    moved = _cas_payment(session, payment, ("initiated",), status=PENDING)
+    if moved:
+        record_event(session, payment, "state_change", {"to": PENDING, "provider_reference": provider_reference})
+    return moved
+
+
+def fail_payment(session: Session, payment: Payment, reason: str, status: str = FAILED) -> str:
+    """An in-flight payment ends failed (or expired); frees the bill for another attempt."""
+    if not _cas_payment(session, payment, IN_FLIGHT, status=status, failure_reason=reason, active_bill_id=None):
+        return UNCHANGED
+    record_event(session, payment, "state_change", {"to": status, "reason": reason})
+    _notify(session, payment, "payment_failed", "payment.failed", dedupe="failed")
+    return status
+
+
+def settle_payment(session: Session, payment: Payment) -> str:
+    """The provider confirmed the money: book it once, or flag it for refund."""
+    if payment.status == SUCCEEDED or payment.refund_due:
+        return UNCHANGED
+    if payment.status in (FAILED, EXPIRED):
+        return _late_money(session, payment)
+    now = utcnow()
+    if not _cas_payment(session, payment, IN_FLIGHT, status=SUCCEEDED, active_bill_id=None,
+                        receipt_number=receipt_number_for(payment.id or 0), settled_at=now):
+        session.refresh(payment)
+        return settle_payment(session, payment) if payment.status != SUCCEEDED else UNCHANGED
+    booked = session.execute(
+        update(Bill).where(col(Bill.id) == payment.bill_id, col(Bill.status) == UNPAID)
+        .values(status=PAID, settled_by_payment_id=payment.id, paid_at=now, paid_amount=payment.amount)
+        .execution_options(synchronize_session="fetch"))
+    if not booked.rowcount:  # type: ignore[attr-defined]
+        # Another rail (or an earlier payment) settled the bill first: this money goes back.
+        _cas_payment(session, payment, (SUCCEEDED,), status=FAILED, receipt_number=None, settled_at=None,
+                     failure_reason="bill_already_paid", refund_due=True)
+        record_event(session, payment, "state_change", {"to": FAILED, "refund_due": True,
+                                                        "reason": "bill_already_paid"})
+        _notify(session, payment, "refund_due", "payment.refund_due", dedupe="refund")
+        return REFUND_DUE
+    record_event(session, payment, "state_change", {"to": SUCCEEDED, "receipt": payment.receipt_number})
+    _notify(session, payment, "payment_receipt", "payment.receipt", dedupe="receipt")
+    return SETTLED
+
+
+def _late_money(session: Session, payment: Payment) -> str:
+    result = session.execute(
+        update(Payment).where(col(Payment.id) == payment.id, col(Payment.refund_due).is_(False))
+        .values(refund_due=True, updated_at=utcnow()).execution_options(synchronize_session="fetch"))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return UNCHANGED
+    record_event(session, payment, "refund_due", {"status": payment.status, "reason": "money after " +
+                                                  payment.status})
+    _notify(session, payment, "refund_due", "payment.refund_due", dedupe="refund")
+    return REFUND_DUE
+
+
+def apply_provider_status(session: Session, payment: Payment, status: ChargeStatus) -> str:
+    """Act on the provider's own answer (its charge or status API, never a callback's word).
+
+    The caller has logged the answer in the event log."""
+    if status.state in (CHARGE_SUCCEEDED, CHARGE_FAILED, CHARGE_PENDING) and not _matches(payment, status):
+        return flag(session, payment, "amount_mismatch", {"provider": status.raw})
+    if status.state == CHARGE_SUCCEEDED:
+        if status.provider_reference and not payment.provider_reference:
+            payment.provider_reference = status.provider_reference
+            session.add(payment)
+        return settle_payment(session, payment)
+    if status.state == CHARGE_FAILED:
+        return fail_payment(session, payment, status.reason or "provider_error")
+    if status.state == CHARGE_PENDING and payment.status == "initiated":
+        mark_pending(session, payment, status.provider_reference)
+    return status.state
+
+
+def _matches(payment: Payment, status: ChargeStatus) -> bool:
+    return (status.merchant_reference == payment.reference and status.amount == payment.amount
+            and status.currency == payment.currency)
+
+
+def flag(session: Session, payment: Payment, what: str, payload: dict[str, Any]) -> str:
+    if payment.flag != what:
+        payment.flag = what
+        payment.updated_at = utcnow()
+        session.add(payment)
+        record_event(session, payment, "flag", {"flag": what, **payload})
+    return MISMATCH
+
+
+def _notify(session: Session, payment: Payment, kind: str, template: str, dedupe: str) -> None:
+    """Write the citizen's message to the outbox in this same transaction."""
+    bill = session.get(Bill, payment.bill_id)
+    citizen = session.get(Citizen, payment.citizen_id) if payment.citizen_id else None
+    if citizen is None and bill is not None and bill.citizen_id and not payment.msisdn:
+        citizen = session.get(Citizen, bill.citizen_id)  # a bank payment: tell the bill's owner
+    number = payment.msisdn or (citizen.msisdn if citizen else None)
+    if bill is None or number is None:
+        return
+    agency = session.get(Agency, bill.agency_id)
+    language = citizen.language if citizen else "en"
+    reason = text(f"payment.reason.{payment.failure_reason}", language) if payment.failure_reason else ""
+    queue_notification(
+        session=session, kind=kind, template=template, citizen=citizen, msisdn=number, language=language,
+        params={"amount": format_money(payment.amount, payment.currency), "psid": bill.psid,
+                "agency": agency.code if agency else "", "reference": payment.reference,
+                "receipt": payment.receipt_number or "", "reason": reason},
+        dedupe_key=f"payment:{payment.id}:{dedupe}")
