@@ -1,0 +1,64 @@
+"""Funnel figures per screen: arrivals, completions, back-outs, invalid inputs, timeouts, ends.
+
+Cheap to record: one Redis hash per UTC day, `HINCRBY screen|metric`, written in the
+same pipeline as the session itself. Kept for `RETENTION_DAYS`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from redis import Redis
+from redis.client import Pipeline
+
+from app.timeutil import today
+from ussd.store import PREFIX
+
+METRICS = ("arrival", "completion", "back", "invalid", "timeout", "end")
+RETENTION_DAYS = 40
+SESSIONS = "_sessions"  # pseudo-screen holding the count of ended sessions by AT status
+
+
+def day_key(day: date) -> str:
+    return f"{PREFIX}:funnel:{day:%Y%m%d}"
+
+
+def record(pipe: Pipeline, events: Iterable[tuple[str, str]], day: date | None = None) -> None:
+    key = day_key(day or today())
+    counted = False
+    for screen, metric in events:
+        pipe.hincrby(key, f"{screen}|{metric}", 1)
+        counted = True
+    if counted:
+        pipe.expire(key, RETENTION_DAYS * 86400)
+
+
+def read(redis: Redis, days: int = 1, until: date | None = None) -> dict[str, dict[str, int]]:
+    """screen -> metric -> count, summed over the last `days` days."""
+    last = until or today()
+    keys = [day_key(last - timedelta(days=offset)) for offset in range(max(days, 1))]
+    pipe = redis.pipeline(transaction=False)
+    for key in keys:
+        pipe.hgetall(key)
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+    for counters in pipe.execute():
+        for field, count in counters.items():
+            screen, _, metric = field.decode().partition("|")
+            totals[screen][metric] = totals[screen].get(metric, 0) + int(count)
+    return dict(totals)
+
+
+def table(figures: dict[str, dict[str, int]]) -> str:
+    """A plain-text table for `rabta ussd funnel`."""
+    screens = sorted(name for name in figures if name != SESSIONS)
+    width = max([len(name) for name in screens] + [12])
+    lines = [f"{'screen':<{width}} " + " ".join(f"{m:>10}" for m in METRICS)]
+    for name in screens:
+        lines.append(f"{name:<{width}} " + " ".join(f"{figures[name].get(m, 0):>10}" for m in METRICS))
+    ended = figures.get(SESSIONS, {})
+    if ended:
+        lines.append("sessions ended: " + ", ".join(f"{status} {count}" for status, count in sorted(ended.items())
+                                                   if count))
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""The imperative shell around the pure engine: load the session, step, run effects, render, save.
+
+Channel-neutral: it takes a normalised request (session id, caller's number, the
+latest input) and returns a `Reply`; only `ussd.routes` knows Africa's Talking.
+Per hop: one GET of the session, the effects the journey needs, one pipelined
+write of the session, the resume snapshot and the funnel counters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ussd import funnel, store
+from ussd.effects import EFFECTS, Context
+from ussd.engine import Input, Outcome, Start, State, Step, step
+from ussd.render import Reply, render
+
+log = logging.getLogger("rabta.ussd")
+
+MAX_EFFECTS_PER_HOP = 6
+
+
+@dataclass(frozen=True)
+class UssdRequest:
+    session_id: str
+    phone: str  # E.164
+    input: str | None  # None: the first hop of a session
+    lost: bool = False  # the provider is mid-session but we have no record of it
+
+
+@dataclass(frozen=True)
+class Gateway:
+    context: Context
+    session_ttl: int
+    resume_window: int
+    default_language: str = "en"
+
+    def load(self, session_id: str) -> store.Record:
+        """The session's record (one GET); the adapter reads its own bookkeeping from `.channel`."""
+        return store.load(self.context.redis, session_id)
+
+    def handle(self, request: UssdRequest, record: store.Record | None = None,
+               channel: Callable[[Reply], str] | None = None) -> Reply:
+        """One hop. `record` is what `load` returned (loaded here if not given); `channel(reply)` is the
+        adapter's bookkeeping, saved with the session in the same write."""
+        if record is None:
+            record = self.load(request.session_id) if request.input is not None else store.Record(None, None)
+        state = record.state if request.input is not None else None
+        if state is not None and state.phone != request.phone:
+            log.warning("USSD session %s changed number; starting again", request.session_id)
+            state = None
+        if state is None:
+            lost = request.lost or request.input is not None
+            fresh = State(session_id=request.session_id, phone=request.phone, language=self.default_language,
+                          notice="ussd.notice.expired" if lost else None)
+            result = step(fresh, Start())
+        else:
+            result = step(state, Input(request.input or ""))
+        result, events = self._run_effects(result)
+        reply = render(result.state)
+        pipe = self.context.redis.pipeline(transaction=False)
+        store.save(pipe, result.state, channel=channel(reply) if channel else None, ttl=self.session_ttl,
+                   resume_window=self.resume_window)
+        funnel.record(pipe, events)
+        pipe.execute()
+        return reply
+
+    def _run_effects(self, result: Step) -> tuple[Step, list[tuple[str, str]]]:
+        events = list(result.funnel)
+        for _ in range(MAX_EFFECTS_PER_HOP):
+            effect = result.effect
+            if effect is None:
+                break
+            try:
+                outcome = EFFECTS[effect.name](self.context, result.state, effect)
+            except Exception:  # a broken dependency ends the session politely, never a 500
+                log.exception("USSD effect %s failed in session %s", effect.name, result.state.session_id)
+                outcome = Outcome(effect.task, "error")
+            result = step(result.state, outcome)
+            events.extend(result.funnel)
+        if result.effect is not None:  # a loop of tasks is a menu bug; fail closed
+            log.error("USSD effects did not settle in session %s", result.state.session_id)
+            result = step(result.state, Outcome(result.effect.task, "error"))
+        return result, events
+
+    def session_ended(self, *, session_id: str, status: str, phone: str | None) -> bool:
+        """Record AT's end-of-session notice once; False when it is a repeat."""
+        redis = self.context.redis
+        if not redis.set(f"{store.PREFIX}:ended:{session_id}", status, nx=True, ex=86400):
+            return False
+        state = store.load(redis, session_id).state
+        events = [(funnel.SESSIONS, status.lower())]
+        completed = status == "Success" or bool(state and state.ended)
+        if state is not None and not completed:
+            events.append((state.screen, "timeout"))
+        pipe = redis.pipeline(transaction=False)
+        funnel.record(pipe, events)
+        pipe.execute()
+        store.session_ended(redis, state, phone, completed=completed, resume_window=self.resume_window)
+        return True

@@ -1,0 +1,92 @@
+"""Pure parsing of what a caller typed, and the pure tests Branch screens use.
+
+A parser returns the normalised value or raises `Rejected` with the short reason
+shown above the re-prompt. Inputs arrive from feature phones: expect spaces,
+dashes, `*`, `#`, letters where digits belong, Urdu script, emoji and kilobytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from app.applications.service import normalise_tracking_number
+from app.citizens.identity import normalise_cnic
+from app.errors import ValidationFailed
+
+MAX_INPUT_CHARS = 64  # nothing a caller legitimately types is longer
+_SEPARATORS = re.compile(r"[\s\-]")
+_PIN = re.compile(r"^\d{4}$")
+_CHOICE = re.compile(r"^\d{1,3}$")
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, **params: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+def _bounded(raw: str, reason: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise Rejected("ussd.reason.empty")
+    if len(value) > MAX_INPUT_CHARS:
+        raise Rejected(reason)
+    return value
+
+
+def parse_psid(raw: str) -> str:
+    digits = _SEPARATORS.sub("", _bounded(raw, "error.invalid_psid"))
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 17):
+        raise Rejected("error.invalid_psid")
+    return digits
+
+
+def parse_tracking(raw: str) -> str:
+    value = _bounded(raw, "error.invalid_tracking")
+    if not value.isascii():
+        raise Rejected("error.invalid_tracking")
+    try:
+        return normalise_tracking_number(value)
+    except ValidationFailed as exc:
+        raise Rejected("error.invalid_tracking") from exc
+
+
+def parse_cnic(raw: str) -> str:
+    value = _bounded(raw, "error.invalid_cnic")
+    if not value.isascii():
+        raise Rejected("error.invalid_cnic")
+    try:
+        return normalise_cnic(value)
+    except ValidationFailed as exc:
+        raise Rejected("error.invalid_cnic") from exc
+
+
+def parse_pin(raw: str) -> str:
+    value = _bounded(raw, "ussd.reason.pin_format")
+    if not (value.isascii() and _PIN.match(value)):
+        raise Rejected("ussd.reason.pin_format")
+    return value
+
+
+def parse_choice(raw: str) -> int:
+    """A menu or list number. Non-ASCII digits (Urdu/Arabic-Indic) are not accepted."""
+    value = _bounded(raw, "ussd.reason.choice")
+    if not (value.isascii() and _CHOICE.match(value)):
+        raise Rejected("ussd.reason.choice")
+    return int(value)
+
+
+PARSERS: dict[str, Callable[[str], str]] = {
+    "psid": parse_psid,
+    "tracking": parse_tracking,
+    "cnic": parse_cnic,
+    "pin": parse_pin,
+}
+
+# Branch tests read only the session state (duck-typed to avoid an import cycle).
+PREDICATES: dict[str, Callable[[Any], bool]] = {
+    "has_pin": lambda state: bool(state.citizen_id and state.has_pin),
+}
