@@ -1,0 +1,149 @@
+"""SMS jobs: send batches, retry, sweep, expire buffered AT messages, bill reminders.
+
+A send job takes a batch of message ids (the outbox drain enqueues one job per
+`SEND_BATCH` messages), claims them, sends each through the process-wide SDK client
+while honouring the shared per-provider token bucket, and records all outcomes in
+one transaction. Retryable failures come back as delayed single-message jobs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+
+from app.queue import SMS
+from app.runtime import Runtime, current
+from app.timeutil import utcnow
+from sms import delivery, sending
+from sms.providers import get_provider, is_configured
+from sms.providers.base import ProviderNotConfigured, SendFailed
+from sms.reminders import queue_bill_reminders
+from sms.sending import Claimed, Outcome
+from sms.throttle import TokenBucket
+
+log = logging.getLogger("rabta.sms.jobs")
+
+SEND_BATCH = 50
+REPORT_STASH_SECONDS = 600
+
+
+def enqueue_sends(runtime: Runtime, message_ids: list[int]) -> None:
+    for start in range(0, len(message_ids), SEND_BATCH):
+        runtime.enqueue(SMS, send_messages, message_ids[start:start + SEND_BATCH])
+
+
+def enqueue_retry(runtime: Runtime, message_id: int, delay_seconds: float) -> None:
+    runtime.enqueue(SMS, send_messages, [message_id], delay=timedelta(seconds=delay_seconds))
+
+
+def send_messages(message_ids: list[int]) -> dict[str, int]:
+    """Send whichever of these messages are still queued and due; safe to run twice."""
+    runtime = current()
+    token = uuid.uuid4().hex
+    with runtime.db.transaction() as session:
+        claimed = sending.claim(session=session, ids=[int(i) for i in message_ids], token=token, now=utcnow())
+    if not claimed:
+        return {"sent": 0, "failed": 0}
+    outcomes = _send_all(runtime, claimed)
+    with runtime.db.transaction() as session:
+        retries = sending.record(session=session, outcomes=outcomes, token=token, now=utcnow())
+    for message_id, delay in retries:
+        enqueue_retry(runtime, message_id, delay)
+    _apply_early_reports(runtime, [o for o in outcomes if o.result is not None])
+    sent = sum(1 for o in outcomes if o.result is not None)
+    return {"sent": sent, "failed": len(outcomes) - sent}
+
+
+def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
+    settings = runtime.settings
+    fallback = settings.SMS_FALLBACK_PROVIDER
+    if fallback and not is_configured(fallback, settings):
+        fallback = None
+    by_provider: dict[str, list[Claimed]] = defaultdict(list)
+    for item in claimed:
+        by_provider[sending.provider_for_attempt(item.attempt, settings.SMS_PROVIDER, fallback)].append(item)
+    outcomes: list[Outcome] = []
+    for name, items in by_provider.items():
+        try:
+            provider = get_provider(name, settings)
+        except ProviderNotConfigured as exc:
+            error = SendFailed("not_configured", str(exc), retryable=True)
+            outcomes += [Outcome(item, name, error=error) for item in items]
+            continue
+        bucket = TokenBucket(runtime.redis, name, settings.SMS_RATE_PER_SECOND)
+        bucket.acquire(len(items), max_wait=90)
+        for item in items:
+            try:
+                outcomes.append(Outcome(item, name, result=provider.send(to=item.to, body=item.body, kind=item.kind)))
+            except SendFailed as exc:
+                log.warning("sms %s via %s failed: %s (retryable=%s)", item.id, name, exc.code, exc.retryable)
+                outcomes.append(Outcome(item, name, error=exc))
+    return outcomes
+
+
+def stash_report(runtime: Runtime, report: delivery.DeliveryReport) -> None:
+    """Keep a report that beat our own record of the send (or was for nothing we sent) for a while."""
+    key = _stash_key(report.provider, report.provider_message_id)
+    runtime.redis.set(key, json.dumps(report.to_dict()), ex=REPORT_STASH_SECONDS)
+
+
+def _stash_key(provider: str, provider_message_id: str) -> str:
+    return f"rabta:sms:dlr:{provider}:{provider_message_id}"
+
+
+def _apply_early_reports(runtime: Runtime, sent: list[Outcome]) -> None:
+    if not sent or (runtime.settings.SMS_PROVIDER == "console" and not runtime.settings.SMS_FALLBACK_PROVIDER):
+        return
+    keys = [_stash_key(o.provider, o.result.provider_message_id) for o in sent if o.result is not None]
+    found = [json.loads(raw) for raw in runtime.redis.mget(keys) if raw]
+    if not found:
+        return
+    for data in found:
+        apply_report(runtime, delivery.DeliveryReport(**data), stash_unknown=False)
+    runtime.redis.delete(*[_stash_key(d["provider"], d["provider_message_id"]) for d in found])
+
+
+def apply_report(runtime: Runtime, report: delivery.DeliveryReport, *, stash_unknown: bool = True) -> str:
+    with runtime.db.transaction() as session:
+        outcome, message_id, delay = delivery.apply_report(session=session, report=report, now=utcnow())
+    if outcome == delivery.UNKNOWN and stash_unknown:
+        stash_report(runtime, report)
+    if outcome == delivery.RETRY and message_id is not None:
+        enqueue_retry(runtime, message_id, delay)
+    return outcome
+
+
+def sweep_outbound() -> int:
+    """Periodic: enqueue queued messages nobody is working on (lost kicks, crashed workers)."""
+    runtime = current()
+    with runtime.db.transaction(immediate=False) as session:
+        ids = sending.due_for_sending(session=session, now=utcnow())
+    enqueue_sends(runtime, ids)
+    return len(ids)
+
+
+def expire_buffered() -> int:
+    """Periodic: AT messages buffered at the operator too long are retried (through the other provider if set)."""
+    runtime = current()
+    retries: list[tuple[int, float]] = []
+    with runtime.db.transaction() as session:
+        now = utcnow()
+        for message in delivery.stale_buffered(session=session, now=now):
+            outcome, delay = delivery.fail_or_retry(message, delivery.buffered_timeout_report(message), now)
+            session.add(message)
+            if outcome == delivery.RETRY:
+                retries.append((message.id or 0, delay))
+    for message_id, delay in retries:
+        enqueue_retry(runtime, message_id, delay)
+    return len(retries)
+
+
+def send_bill_reminders() -> int:
+    """Periodic: owe a reminder for every unpaid bill due within 3 days (once per bill)."""
+    runtime = current()
+    with runtime.db.transaction() as session:
+        return queue_bill_reminders(session=session, today=utcnow().date())
+

@@ -1,0 +1,107 @@
+"""What happens to a verified provider callback: normalise, dedupe, rate-limit, answer.
+
+Routes verify and parse; this module records and decides. Inbound texts are
+answered inline (Twilio wants TwiML back) or through the send queue (Africa's
+Talking); delivery reports go through `sms.jobs.apply_report`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.citizens.identity import mask_msisdn
+from app.errors import InvalidPhoneNumber
+from app.messages import text
+from app.runtime import Runtime
+from sms import commands
+from sms.models import InboundMessage
+from sms.service import e164, record_reply, send_sms
+from sms.throttle import inbound_count
+
+log = logging.getLogger("rabta.sms")
+
+MAX_INBOUND_BODY = 1600
+
+
+@dataclass(frozen=True)
+class InboundText:
+    provider: str
+    provider_message_id: str
+    sender: str
+    to: str
+    body: str
+    link_id: str | None = None
+
+
+def sender_number(raw: str, region: str) -> str:
+    try:
+        return e164(raw, region)
+    except InvalidPhoneNumber:
+        return (raw or "").strip()[:20]
+
+
+def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) -> str | None:
+    """Record and answer one inbound text; return the reply to put in the HTTP response (Twilio)."""
+    settings = runtime.settings
+    msisdn = sender_number(inbound.sender, settings.DEFAULT_REGION)
+    count = inbound_count(runtime.redis, msisdn)
+    limit = settings.SMS_INBOUND_LIMIT_PER_HOUR
+    if count > limit + 1:  # flooding: warned once already, now ignored
+        log.info("sms from %s ignored: over %s/hour", mask_msisdn(msisdn), limit)
+        return None
+    result: commands.Result | None = None
+    if count == limit + 1:
+        result = commands.Result("FLOOD", text("sms.flood_warning", settings.DEFAULT_LANGUAGE), None)
+    elif not commands.writes_to_database(inbound.body):
+        # Questions only read: answer them without SQLite's write lock, then record briefly.
+        with runtime.db.transaction(immediate=False) as session:
+            result = _answer(runtime, session, msisdn, inbound.body)
+    with runtime.db.transaction() as session:
+        record = _record(session, inbound, msisdn)
+        if record is None:
+            log.info("duplicate %s callback %s ignored", inbound.provider, inbound.provider_message_id)
+            return None
+        result = result or _answer(runtime, session, msisdn, inbound.body)
+        record.command, record.citizen_id = result.command[:16], result.citizen_id
+        session.add(record)
+        if result.reply is None:
+            return None
+        if reply_inline:
+            record_reply(session=session, to=msisdn, body=result.reply, provider=inbound.provider,
+                         citizen_id=result.citizen_id, in_reply_to=record.id)
+        elif msisdn.startswith("+"):
+            send_sms(session=session, to=msisdn, body=result.reply, kind=result.kind,
+                     citizen_id=result.citizen_id, in_reply_to=record.id)
+        else:  # no number we can text back (a short code or garbage): recorded, not answered
+            log.info("no reply to unusable sender %s", mask_msisdn(msisdn))
+            return None
+    return result.reply
+
+
+def _answer(runtime: Runtime, session: Session, msisdn: str, body: str) -> commands.Result:
+    settings = runtime.settings
+    return commands.handle(session=session, redis=runtime.redis, msisdn=msisdn, body=body,
+                           default_language=settings.DEFAULT_LANGUAGE, region=settings.DEFAULT_REGION)
+
+
+def _record(session: Session, inbound: InboundText, msisdn: str) -> InboundMessage | None:
+    """The inbound row, or None when this provider message id was recorded before."""
+    seen = session.exec(select(InboundMessage.id).where(
+        InboundMessage.provider == inbound.provider,
+        InboundMessage.provider_message_id == inbound.provider_message_id)).first()
+    if seen is not None:
+        return None
+    record = InboundMessage(provider=inbound.provider, provider_message_id=inbound.provider_message_id[:80],
+                            msisdn=msisdn, to_number=(inbound.to or "")[:20], body=inbound.body[:MAX_INBOUND_BODY],
+                            link_id=(inbound.link_id or None) and inbound.link_id[:80])
+    try:
+        with session.begin_nested():  # a concurrent duplicate loses here, not with a 500
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        return None
+    return record
