@@ -1,0 +1,61 @@
+"""Who is calling: a citizen (JWT access token) or an agency (API key), both as `Authorization: Bearer`."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from app.api.agency_keys import authenticate_agency, looks_like_agency_key
+from app.api.tokens import TokenConfig, decode_access_token
+from app.catalogue.models import Agency
+from app.errors import InvalidToken, Unauthorized
+from app.runtime import Runtime, current
+
+REVOKED_FAMILY_KEY = "rabta:api:revoked-family:{}"
+
+
+def token_config(runtime: Runtime) -> TokenConfig:
+    settings = runtime.settings
+    return TokenConfig(secret=settings.SECRET_KEY, previous_secret=settings.SECRET_KEY_PREVIOUS,
+                       access_ttl=settings.ACCESS_TOKEN_TTL_SECONDS, refresh_ttl=settings.REFRESH_TOKEN_TTL_SECONDS)
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def authenticate(kind: str | None) -> None:
+    if kind is None:
+        return
+    token = bearer_token()
+    if token is None:
+        raise Unauthorized("Send a bearer token.")
+    runtime = current()
+    if kind == "agency":
+        if not looks_like_agency_key(token):
+            raise InvalidToken("This endpoint needs an agency API key.")
+        with runtime.db.session() as session:
+            g.api_agency = authenticate_agency(session=session, secret_key=token)
+        return
+    if looks_like_agency_key(token):
+        raise InvalidToken("This endpoint needs a citizen access token.")
+    claims = decode_access_token(config=token_config(runtime), token=token)
+    # Logout and refresh-token reuse revoke a family; its live access tokens die with it.
+    if runtime.redis.exists(REVOKED_FAMILY_KEY.format(claims.family_id)):
+        raise InvalidToken("This session has ended; sign in again.")
+    g.api_citizen_id = claims.citizen_id
+
+
+def mark_family_revoked(runtime: Runtime, family_id: str) -> None:
+    runtime.redis.set(REVOKED_FAMILY_KEY.format(family_id), "1", ex=runtime.settings.ACCESS_TOKEN_TTL_SECONDS)
+
+
+def citizen_id() -> int:
+    value: int = g.api_citizen_id
+    return value
+
+
+def agency() -> Agency:
+    value: Agency = g.api_agency
+    return value

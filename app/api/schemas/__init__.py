@@ -1,0 +1,1 @@
+"""Pydantic shapes of the API; the OpenAPI document is generated from them."""

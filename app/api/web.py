@@ -1,0 +1,98 @@
+"""Cross-cutting HTTP behaviour of the API: rate limits, CORS, security headers.
+
+Rate limits are fixed one-minute windows in Redis, per client IP and per credential
+(a hash of the bearer string, so even a junk token is limited), checked in one round
+trip before the view runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from flask import Flask, Response, request
+
+from app.api.auth import bearer_token
+from app.errors import RateLimited
+from app.runtime import current
+
+WINDOW_SECONDS = 60
+API_PREFIX = "/api/"
+DOC_PATHS = ("/docs", "/openapi.json")
+ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, Accept-Language"
+ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+EXPOSED_HEADERS = "Retry-After, Location"
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
+def _is_ours(path: str) -> bool:
+    return _is_api(path) or path in DOC_PATHS or path.startswith("/docs/")
+
+
+def enforce_rate_limits() -> None:
+    """`before_request` for the API blueprint; CORS preflights are not counted."""
+    if request.method == "OPTIONS":
+        return
+    runtime = current()
+    settings = runtime.settings
+    window = int(time.time() // WINDOW_SECONDS)
+    checks = [(f"ip:{request.remote_addr or '-'}", settings.API_IP_RATE_LIMIT_PER_MINUTE)]
+    token = bearer_token()
+    if token:
+        digest = hashlib.sha256(token.encode()).hexdigest()[:32]
+        checks.append((f"cred:{digest}", settings.API_RATE_LIMIT_PER_MINUTE))
+    pipe = runtime.redis.pipeline(transaction=False)
+    for name, _limit in checks:
+        key = f"rabta:api:rl:{name}:{window}"
+        pipe.incr(key)
+        pipe.expire(key, WINDOW_SECONDS + 5)
+    counts = pipe.execute()[::2]
+    for (_name, limit), count in zip(checks, counts, strict=True):
+        if int(count) > limit:
+            retry_after = max(1, WINDOW_SECONDS - int(time.time() % WINDOW_SECONDS))
+            raise RateLimited("Too many requests; slow down.", retry_after=retry_after)
+
+
+def add_headers(response: Response) -> Response:
+    """`after_request` for the whole app, acting only on the API and its docs."""
+    path = request.path
+    if not _is_ours(path):
+        return response
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", API_CSP if _is_api(path) or path == "/openapi.json" else DOCS_CSP)
+    if current().settings.PUBLIC_BASE_URL.startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if _is_api(path):
+        headers.setdefault("Cache-Control", "no-store")
+        if response.status_code == 401:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="rabta"')
+        _add_cors(response)
+    return response
+
+
+def _add_cors(response: Response) -> None:
+    origin = request.headers.get("Origin")
+    allowed = current().settings.cors_origins
+    if not origin or not ("*" in allowed or origin in allowed):
+        return
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers.add("Vary", "Origin")
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = "600"
+
+
+def install(app: Flask) -> None:
+    app.after_request(add_headers)
