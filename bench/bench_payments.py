@@ -10,7 +10,8 @@ beside the yardstick `bench.minimal_app` (one Redis read + write) measured in th
 
     .venv/bin/python -m bench.bench_payments [--payments 200] [--payers 4] [--clients 8] [--requests 150]
 
-Uses REDIS_URL (default redis://127.0.0.1:6379/1) and DATABASE_URL (default: a scratch SQLite file).
+Uses REDIS_URL (default redis://127.0.0.1:6379/1); a PostgreSQL DATABASE_URL gets a scratch database for the run
+(dropped after), otherwise a scratch SQLite file.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import requests
 from rq import Worker
 
 from bench.harness import LoadResult, Request, as_json, gunicorn, report, run_load
-from tests.support import free_port
+from tests.support import free_port, scratch_database
 
 SECRET = "bench-sandbox-secret"
 USER, PASSWORD = "bench-bank", "bench-pass"
@@ -46,8 +47,6 @@ def base_env(instance: Path, sandbox_port: int) -> dict[str, str]:
            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
            "SANDBOX_WALLET_URL": f"http://127.0.0.1:{sandbox_port}", "SANDBOX_WALLET_SECRET": SECRET,
            "ONEBILL_USERNAME": USER, "ONEBILL_PASSWORD": PASSWORD}
-    if os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
     return env
 
 
@@ -180,8 +179,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers and rq workers")
     args = parser.parse_args()
     sandbox_port = free_port()
-    with tempfile.TemporaryDirectory(prefix="rabta-bench-pay-") as folder:
-        env = base_env(Path(folder), sandbox_port)
+    with tempfile.TemporaryDirectory(prefix="rabta-bench-pay-") as folder, \
+            scratch_database(Path(folder)) as database_url:  # never the shared database itself
+        env = {**base_env(Path(folder), sandbox_port), "DATABASE_URL": database_url}
         runtime = make_runtime(env)
         with gunicorn("bench.minimal_app:app", env, workers=args.workers) as url:
             run_load("warm-up", url, lambda c, i: ("POST", "/minimal", b"", {}), 2, 50)
@@ -216,7 +216,7 @@ def onebill_load(runtime, url: str, clients: int, requests: int) -> LoadResult: 
             return "POST", "/billers/1bill/payment", body, {**headers, "Authorization": AUTH}
         return make
 
-    run_load("warm-up", url, pay(clients * requests), 2, 20)  # type: ignore[arg-type]
+    run_load("warm-up", url, pay(clients * requests), 1, 40)  # type: ignore[arg-type]
     return run_load("1bill payment", url, pay(0), clients, requests,  # type: ignore[arg-type]
                     ok=lambda status, body: status == 200 and b'"00"' in body)
 
