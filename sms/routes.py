@@ -8,7 +8,6 @@ POST /sms/africastalking/delivery  AT delivery report (?token=)
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from flask import Blueprint, Flask, Response, request
@@ -17,6 +16,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from app import messages
 from app.runtime import EXTENSION_KEY, Runtime, current
+from app.webhooks import at_token_ok
 from sms import delivery, jobs
 from sms.service import SEND_HOOK_KEY, dispatch_notification
 from sms.texts import TEXTS
@@ -54,13 +54,6 @@ def _twilio_signed() -> bool:
     return bool(RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.form, signature, algorithm))
 
 
-def _at_token_ok() -> bool:
-    expected = current().settings.AT_WEBHOOK_TOKEN
-    if not expected:
-        return True
-    return hmac.compare_digest(request.args.get("token", "").encode(), expected.encode())
-
-
 @bp.post("/sms/twilio")
 def twilio_inbound() -> Response:
     if not _twilio_signed():
@@ -81,7 +74,7 @@ def twilio_inbound() -> Response:
 
 @bp.post("/sms/africastalking")
 def at_inbound() -> Response:
-    if not _at_token_ok():
+    if not at_token_ok():
         log.warning("rejected /sms/africastalking: bad token")
         return _plain("forbidden", 403)
     form = request.form
@@ -105,7 +98,7 @@ def twilio_status() -> Response:
 
 @bp.post("/sms/africastalking/delivery")
 def at_delivery() -> Response:
-    if not _at_token_ok():
+    if not at_token_ok():
         log.warning("rejected /sms/africastalking/delivery: bad token")
         return _plain("forbidden", 403)
     return _report(delivery.at_report(request.form.to_dict()), "id", "status")

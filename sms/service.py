@@ -17,11 +17,12 @@ from sqlmodel import Session, col, select
 
 from app.citizens.identity import normalise_msisdn
 from app.citizens.models import Citizen
+from app.citizens.service import opted_out_of_reminders
 from app.db import after_commit
 from app.errors import InvalidPhoneNumber
 from app.notifications.models import Notification
 from app.timeutil import utcnow
-from sms.encoding import count_segments, normalise_look_alikes
+from sms.encoding import SegmentInfo, count_segments, normalise_look_alikes
 from sms.models import FAILED, PERMANENT, QUEUED, SENT, OutboundMessage
 
 # session.info keys: the enqueuer installed by register(app), and this transaction's new message ids.
@@ -54,17 +55,22 @@ def e164(number: str, region: str = "PK") -> str:
         return cleaned
 
 
+def _prepared(body: str) -> tuple[str, SegmentInfo]:
+    """What we store and send: look-alikes folded to GSM-7, capped, with its segment count."""
+    text = normalise_look_alikes(body)[:MAX_BODY]
+    return text, count_segments(text)
+
+
 def send_sms(
     *, session: Session, to: str, body: str, kind: str, citizen_id: int | None = None,
     essential: bool = True, notification_id: int | None = None, in_reply_to: int | None = None,
 ) -> OutboundMessage:
     """Owe `to` a text. Non-essential texts to a citizen who sent STOP are recorded as failed, never sent."""
-    text = normalise_look_alikes(body)[:MAX_BODY]
-    info = count_segments(text)
+    text, info = _prepared(body)
     message = OutboundMessage(to=e164(to), body=text, kind=kind[:40], citizen_id=citizen_id, essential=essential,
                               notification_id=notification_id, in_reply_to=in_reply_to,
                               segments=info.segments, encoding=info.encoding)
-    if not essential and _opted_out(session, citizen_id):
+    if not essential and opted_out_of_reminders(session=session, citizen_id=citizen_id):
         message.status, message.error_code, message.failure_class = FAILED, "opted_out", PERMANENT
         message.error_reason = "The citizen sent STOP; only essential texts go out."
     session.add(message)
@@ -78,8 +84,7 @@ def record_reply(*, session: Session, to: str, body: str, provider: str, citizen
                  in_reply_to: int | None) -> OutboundMessage:
     """A reply that went back inside the webhook response (TwiML): kept for history, nothing to send.
     `to` is the sender's number as we recorded it (a short code stays a short code)."""
-    text = normalise_look_alikes(body)[:MAX_BODY]
-    info = count_segments(text)
+    text, info = _prepared(body)
     message = OutboundMessage(to=to[:20], body=text, kind="reply", citizen_id=citizen_id, status=SENT,
                               provider=provider, provider_status="twiml", in_reply_to=in_reply_to,
                               segments=info.segments, encoding=info.encoding, sent_at=utcnow())
@@ -109,13 +114,9 @@ def dispatch_notification(session: Session, notification: Notification) -> None:
 
     This runs once per notification inside the drain (thousands per minute in a fan-out), so it
     writes with one INSERT ... ON CONFLICT DO NOTHING ... RETURNING instead of an ORM object:
-    the unique notification_id makes a re-drained row a no-op."""
-    if not notification.essential and _opted_out(session, notification.citizen_id):
-        send_sms(session=session, to=notification.msisdn, body=notification.body, kind=notification.kind,
-                 citizen_id=notification.citizen_id, essential=False, notification_id=notification.id)
-        return
-    text = normalise_look_alikes(notification.body)[:MAX_BODY]
-    info = count_segments(text)
+    the unique notification_id makes a re-drained row a no-op. Opt-out was already applied by
+    the drain (`app.notifications.service.dispatch`)."""
+    text, info = _prepared(notification.body)
     now = utcnow()
     values = {"to": e164(notification.msisdn), "body": text, "kind": notification.kind[:40], "status": QUEUED,
               "segments": info.segments, "encoding": info.encoding, "citizen_id": notification.citizen_id,
@@ -145,8 +146,3 @@ def set_opt_out(*, session: Session, citizen: Citizen, opted_out: bool) -> Citiz
     return citizen
 
 
-def _opted_out(session: Session, citizen_id: int | None) -> bool:
-    if citizen_id is None:
-        return False
-    citizen = session.get(Citizen, citizen_id)
-    return bool(citizen and citizen.sms_opt_out)

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from app.applications.service import normalise_tracking_number
+from app.bills.service import normalise_psid
 from app.citizens.identity import normalise_cnic
 from app.errors import ValidationFailed
 
 MAX_INPUT_CHARS = 64  # nothing a caller legitimately types is longer
-_SEPARATORS = re.compile(r"[\s\-]")
 _PIN = re.compile(r"^\d{4}$")
 _CHOICE = re.compile(r"^\d{1,3}$")
 
@@ -38,10 +38,10 @@ def _bounded(raw: str, reason: str) -> str:
 
 
 def parse_psid(raw: str) -> str:
-    digits = _SEPARATORS.sub("", _bounded(raw, "error.invalid_psid"))
-    if not (digits.isascii() and digits.isdigit() and len(digits) == 17):
-        raise Rejected("error.invalid_psid")
-    return digits
+    try:
+        return normalise_psid(_bounded(raw, "error.invalid_psid"))
+    except ValidationFailed as exc:
+        raise Rejected("error.invalid_psid") from exc
 
 
 def parse_tracking(raw: str) -> str:

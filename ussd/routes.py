@@ -24,6 +24,7 @@ from app import messages
 from app.citizens.identity import mask_msisdn, normalise_msisdn
 from app.errors import InvalidPhoneNumber
 from app.runtime import current
+from app.webhooks import at_token_ok
 from ussd.effects import Context
 from ussd.gateway import Gateway, UssdRequest
 from ussd.render import Reply, t
@@ -62,21 +63,13 @@ def _normalised(raw: str, region: str) -> str:
     return normalise_msisdn(raw, region)
 
 
-def _token_ok() -> bool:
-    expected = current().settings.AT_WEBHOOK_TOKEN
-    if not expected:
-        return True
-    given = request.args.get("token", "")
-    return hmac.compare_digest(given.encode(), expected.encode())
-
-
 def _as_at(reply: Reply) -> str:
     return ("END " if reply.end else "CON ") + reply.text
 
 
 @bp.post("/africastalking")
 def session_callback() -> Response:
-    if not _token_ok():
+    if not at_token_ok():
         log.warning("USSD callback refused: bad token from %s", request.remote_addr)
         return _plain("Forbidden", 403)
     language = current().settings.DEFAULT_LANGUAGE
@@ -149,7 +142,7 @@ def _read_cursor(raw: bytes | str | None) -> tuple[int, str, str] | None:
 
 @bp.post("/africastalking/events")
 def session_event() -> Response:
-    if not _token_ok():
+    if not at_token_ok():
         log.warning("USSD event refused: bad token from %s", request.remote_addr)
         return _plain("Forbidden", 403)
     session_id = request.form.get("sessionId", "")

@@ -22,7 +22,8 @@ PSID_LENGTH = 17
 
 def normalise_psid(raw: str) -> str:
     digits = re.sub(r"[\s\-]", "", raw or "")
-    if not digits.isdigit() or len(digits) != PSID_LENGTH:
+    # ASCII only: str.isdigit() also accepts other scripts' digits, which no PSID is stored with.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != PSID_LENGTH:
         raise InvalidPsid("A PSID is 17 digits.")
     return digits
 

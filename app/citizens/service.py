@@ -51,6 +51,14 @@ def find_by_cnic(*, session: Session, cnic: str) -> Citizen | None:
     return session.exec(select(Citizen).where(Citizen.cnic == normalise_cnic(cnic))).first()
 
 
+def opted_out_of_reminders(*, session: Session, citizen_id: int | None) -> bool:
+    """The one opt-out rule: a citizen who sent STOP gets no non-essential messages."""
+    if citizen_id is None:
+        return False
+    citizen = session.get(Citizen, citizen_id)
+    return bool(citizen and citizen.sms_opt_out)
+
+
 def validate_language(language: str) -> str:
     if language not in LANGUAGES:
         raise ValidationFailed(f"Language must be one of {', '.join(LANGUAGES)}.",

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from app.citizens.identity import mask_msisdn
 from app.citizens.models import Citizen
+from app.citizens.service import opted_out_of_reminders
 from app.db import after_commit
 from app.messages import text
 from app.notifications.models import (
@@ -79,7 +80,7 @@ def claim_pending(*, session: Session, limit: int = 100) -> list[Notification]:
 def dispatch(*, session: Session, notification: Notification, dispatcher: Dispatcher) -> None:
     """Hand one outbox row to the channel, honouring the citizen's opt-out for non-essential ones."""
     notification.attempts += 1
-    if not notification.essential and _opted_out(session, notification):
+    if not notification.essential and opted_out_of_reminders(session=session, citizen_id=notification.citizen_id):
         notification.status = OUTBOX_SKIPPED
     else:
         dispatcher(session, notification)
@@ -96,13 +97,6 @@ def mark_failed(*, session: Session, notification_id: int, error: str, max_attem
     notification.last_error = error[:500]
     notification.status = OUTBOX_FAILED if notification.attempts >= max_attempts else OUTBOX_PENDING
     session.add(notification)
-
-
-def _opted_out(session: Session, notification: Notification) -> bool:
-    if notification.citizen_id is None:
-        return False
-    citizen = session.get(Citizen, notification.citizen_id)
-    return bool(citizen and citizen.sms_opt_out)
 
 
 SECRET_KINDS = frozenset({"otp"})

@@ -44,7 +44,7 @@ def test_the_inquiry_rendering_shows_amount_and_due_date(session: Session) -> No
     assert len(rendered) <= 160
 
 
-@pytest.mark.parametrize("psid", ["", "123", "1000000000000000A", "100000000000000011"])
+@pytest.mark.parametrize("psid", ["", "123", "1000000000000000A", "100000000000000011", "١" * 17])
 def test_malformed_psids_raise_a_typed_error(session: Session, psid: str) -> None:
     with pytest.raises(InvalidPsid):
         inquire_bill(session=session, psid=psid)
