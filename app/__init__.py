@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from flask import Flask
@@ -22,23 +21,12 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-# Each channel package exposes `bp` (a Blueprint) and optionally `register(app)`.
-BLUEPRINT_MODULES = (
-    "app.health",
-    "app.api",
-    "payments.routes",
-    "ussd.routes",
-    "sms.routes",
-)
-
 
 def create_app(settings: Settings | None = None) -> Flask:
-    from app import redis_conn
-    from app.db import Database
+    """The web app with its runtime; nothing happens at import time. Wiring is in `app.bootstrap`."""
+    from app.bootstrap import build_runtime, channels, install_channels
     from app.errors_http import register_error_handlers
-    from app.notifications.jobs import kick_outbox
-    from app.notifications.service import OUTBOX_KICK_KEY
-    from app.runtime import EXTENSION_KEY, Runtime
+    from app.runtime import EXTENSION_KEY
 
     settings = settings or Settings()
     instance_path = settings.INSTANCE_PATH.resolve()
@@ -48,17 +36,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path))
     app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_BYTES,
                       JSON_SORT_KEYS=False)
-    runtime = Runtime(settings=settings, db=Database(settings.database_url),
-                      redis=redis_conn.connect(settings.REDIS_URL, instance_path))
-    runtime.db.session_defaults[OUTBOX_KICK_KEY] = lambda: kick_outbox(runtime)
-    app.extensions[EXTENSION_KEY] = runtime
-
+    installed = channels()
+    app.extensions[EXTENSION_KEY] = build_runtime(settings, installed)
     register_error_handlers(app)
-    for module_name in BLUEPRINT_MODULES:
-        module = importlib.import_module(module_name)
-        app.register_blueprint(module.bp)
-        if hasattr(module, "register"):
-            module.register(app)
+    install_channels(app, installed)
     return app
 
 

@@ -7,8 +7,9 @@ then write, so concurrent writers queue up instead of failing with
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,17 @@ from typing import Any
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, col, create_engine, select
+
+from app.bus import Event, drop_events, take_events
 
 # The constraint naming convention is set in `app/__init__.py`, before any table exists.
 metadata: MetaData = SQLModel.metadata
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE_KEY = "rabta_begin_immediate"
-AFTER_COMMIT_HOOKS_KEY = "rabta_after_commit"
+log = logging.getLogger("rabta.db")
+Publisher = Callable[[Sequence[Event]], None]
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -57,14 +61,18 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
-    """Owns the engine and hands out sessions (units of work)."""
+    """Owns the engine and hands out sessions (units of work).
 
-    def __init__(self, url: str) -> None:
+    `publish` receives the domain events a unit of work recorded (`app.bus.record`) once its
+    outermost transaction commits; `app.bootstrap` sets it to the message bus. Without one
+    (a bare script) events are dropped and the periodic sweeps do the work instead.
+    """
+
+    def __init__(self, url: str, publish: Publisher | None = None) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        # Copied into every session's `info` (e.g. the outbox kick hook).
-        self.session_defaults: dict[str, Any] = {}
+        self.publish = publish
         self._anchor: tuple[int, Any] | None = None
 
     def _keep_wal_open(self) -> None:
@@ -81,10 +89,19 @@ class Database:
         if self.is_sqlite and self.engine.url.database not in (None, "", ":memory:"):
             self._keep_wal_open()
         session = Session(self.engine, expire_on_commit=False)
-        session.info.update(self.session_defaults)
-        event.listen(session, "after_commit", _run_after_commit_hooks)
-        event.listen(session, "after_rollback", _drop_after_commit_hooks)
+        event.listen(session, "after_commit", self._after_commit)
+        event.listen(session, "after_rollback", _after_rollback)
         return session
+
+    def _after_commit(self, session: Session) -> None:
+        if session.in_nested_transaction():  # a SAVEPOINT was released; the real commit is still to come
+            return
+        events = take_events(session)
+        if events and self.publish is not None:
+            try:
+                self.publish(events)
+            except Exception:  # a failed kick is recovered by the periodic sweeps
+                log.exception("publishing %d events failed", len(events))
 
     @contextmanager
     def transaction(self, *, immediate: bool = True) -> Iterator[Session]:
@@ -112,27 +129,20 @@ class Database:
         self.engine.dispose()
 
 
-def after_commit(session: Session, hook: Callable[[], None]) -> None:
-    """Run `hook` once this session's transaction commits (never on rollback)."""
-    hooks: list[Callable[[], None]] = session.info.setdefault(AFTER_COMMIT_HOOKS_KEY, [])
-    if hook not in hooks:
-        hooks.append(hook)
+def preload(session: Session, model: Any, ids: Iterable[int | None]) -> list[Any]:
+    """Load the rows a page of results refers to (agencies, services...) in one query.
+
+    The session's identity map holds rows only weakly: the caller keeps the returned list
+    alive while rendering, so the per-row `session.get` calls inside the shared renderings
+    hit the map instead of the database.
+    """
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return []
+    return list(session.exec(select(model).where(col(model.id).in_(wanted))))
 
 
-def _run_after_commit_hooks(session: Session) -> None:
-    if session.in_nested_transaction():  # a SAVEPOINT was released; the real commit is still to come
-        return
-    hooks = session.info.pop(AFTER_COMMIT_HOOKS_KEY, [])
-    for hook in hooks:
-        try:
-            hook()
-        except Exception:  # a failed kick is recovered by the periodic sweep
-            import logging
-
-            logging.getLogger("rabta.db").exception("after-commit hook failed")
-
-
-def _drop_after_commit_hooks(session: Session) -> None:
+def _after_rollback(session: Session) -> None:
     if session.in_nested_transaction():  # only a SAVEPOINT rolled back: the outer work may still commit
         return
-    session.info.pop(AFTER_COMMIT_HOOKS_KEY, None)
+    drop_events(session)

@@ -30,7 +30,7 @@ def planned_processes(settings: Settings, host: str, port: int, workers: int) ->
                              "--threads", "4", "--access-logfile", "-", "app.wsgi:app"], f"http://{host}:{port}")
     processes = [web]
     processes += [DevProcess(f"worker-{i + 1}", [*RABTA, "worker"], "queues: all") for i in range(workers)]
-    if settings.PAYMENT_PROVIDER == "sandbox":
+    if "sandbox" in settings.payment_wallets:
         processes.append(_sandbox_wallet(settings, f"http://{host}:{port}"))
     return processes
 

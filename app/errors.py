@@ -116,6 +116,16 @@ class PaymentInFlight(BillNotPayable):
     message_key = "error.payment_in_flight"
 
 
+class BillNotIssued(BillNotPayable):
+    code = "bill_not_issued"
+    message_key = "error.bill_not_issued"
+
+
+class WrongAmount(ValidationFailed):
+    code = "wrong_amount"
+    message_key = "error.wrong_amount"
+
+
 class PinError(DomainError):
     code = "pin_error"
     http_status = 403

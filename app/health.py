@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
+from app.channels import Channel
 from app.runtime import current
 
 bp = Blueprint("health", __name__)
@@ -34,3 +35,6 @@ def readyz() -> ResponseReturnValue:
     down = sorted(name for name, state in checks.items() if state != "ok")
     status = 200 if not down else 503
     return jsonify(status="ready" if not down else "unavailable", checks=checks, down=down), status
+
+
+CHANNEL = Channel(name="health", blueprints=(bp,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,12 +29,15 @@ class Settings(BaseSettings):
     DEFAULT_REGION: str = "PK"
     DEFAULT_CURRENCY: str = "PKR"
     DEFAULT_LANGUAGE: Literal["en", "ur", "ur-Latn"] = "en"
+    # The deployment's time zone: due dates, 1Bill transaction dates and "today" are dates here.
+    TIMEZONE: str = "Asia/Karachi"
     LOG_LEVEL: str = "INFO"
     # Ordered: the first queue a worker listens on is served first.
     WORKER_QUEUES: str = ""
 
     # Payments
-    PAYMENT_PROVIDER: str = "sandbox"
+    PAYMENT_PROVIDER: str = "sandbox"  # the default wallet
+    PAYMENT_WALLETS: str = ""  # comma-separated wallets a payer may choose; default: PAYMENT_PROVIDER only
     SANDBOX_WALLET_URL: str = "http://127.0.0.1:8100"
     SANDBOX_WALLET_SECRET: str = "sandbox-wallet-dev-secret"
     PAYMENT_PENDING_POLL_AFTER_SECONDS: int = 60
@@ -50,7 +54,7 @@ class Settings(BaseSettings):
     USSD_RESUME_WINDOW_SECONDS: int = 300
 
     # SMS
-    SMS_PROVIDER: Literal["console", "twilio", "africastalking"] = "console"
+    SMS_PROVIDER: str = "console"  # one of sms.providers.SMS_ADAPTERS
     SMS_FALLBACK_PROVIDER: str | None = None
     SMS_RATE_PER_SECOND: float = 50.0
     SMS_INBOUND_LIMIT_PER_HOUR: int = 30
@@ -77,11 +81,24 @@ class Settings(BaseSettings):
             raise ConfigurationError("SECRET_KEY must be set to a real secret when RABTA_ENV=production")
         return self
 
+    @model_validator(mode="after")
+    def _known_time_zone(self) -> Settings:
+        try:
+            ZoneInfo(self.TIMEZONE)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigurationError(f"TIMEZONE={self.TIMEZONE!r} is not a time zone; use e.g. Asia/Karachi") from exc
+        return self
+
     @property
     def database_url(self) -> str:
         if self.DATABASE_URL:
             return self.DATABASE_URL
         return f"sqlite:///{self.INSTANCE_PATH / 'rabta.sqlite3'}"
+
+    @property
+    def payment_wallets(self) -> list[str]:
+        named = [name.strip() for name in self.PAYMENT_WALLETS.split(",") if name.strip()]
+        return list(dict.fromkeys([self.PAYMENT_PROVIDER, *named])) if named else [self.PAYMENT_PROVIDER]
 
     @property
     def onebill_enabled(self) -> bool:

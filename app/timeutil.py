@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -14,6 +16,16 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return utcnow().date()
+
+
+@lru_cache(maxsize=8)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_today(zone_name: str) -> date:
+    """Today's date in the deployment's zone (Asia/Karachi by default): a citizen's "today"."""
+    return datetime.now(zone(zone_name)).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

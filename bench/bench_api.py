@@ -42,7 +42,7 @@ def _runtime(env: dict[str, str]) -> Any:
 def _prepare(runtime: Any, payable_bills: int) -> tuple[str, list[str]]:
     """Demo data, a full first page of bills for Ayesha, her access token, and bills to pay."""
     from app.api.auth import token_config
-    from app.api.tokens import start_session
+    from app.auth.tokens import start_session
     from app.bills.service import issue_bill
     from app.catalogue.service import get_agency
     from app.citizens.service import get_by_msisdn

@@ -34,6 +34,7 @@ import requests
 from rq import Worker
 
 from bench.harness import LoadResult, Request, as_json, gunicorn, report, run_load
+from tests.factories import local_day
 from tests.support import free_port, scratch_database
 
 SECRET = "bench-sandbox-secret"
@@ -106,7 +107,8 @@ def end_to_end(runtime, payments: int, payers: int) -> dict[str, object]:  # typ
         for psid, _amount in mine:
             started = time.perf_counter()
             with runtime.db.transaction() as session:
-                payment_id = start_payment(session=session, psid=psid, channel="app", msisdn=PAYER).id
+                payment_id = start_payment(wallet="sandbox", today=local_day(), session=session, psid=psid,
+                                           channel="app", msisdn=PAYER).id
             while True:
                 with runtime.db.transaction(immediate=False) as session:
                     status = session.get(Payment, payment_id).status

@@ -1,23 +1,25 @@
 """Payments that banks make for us over the 1Bill rail (we are the biller).
 
 A bank payment is settled in the same transaction it is recorded in: there is no
-"in flight" state on this rail, so it may settle a bill while a wallet payment for
-it is still pending (that wallet payment later ends `refund_due` if its money comes).
+"in flight" state on this rail. Like every channel, a bank is refused while a wallet
+payment for the bill is in flight (`payments.payability`): one payment at a time.
+
+It is priced on the bank's transaction date (`tran_date`, the deployment's calendar
+date), not on our clock: a payment made at 23:59 on the due date and delivered after
+midnight owes the before-due amount. Only today and yesterday are accepted.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.bills.models import BLOCKED, PAID
-from app.bills.service import amount_payable_on, get_bill
-from app.errors import BillAlreadyPaid, BillBlocked, Conflict, ValidationFailed
-from app.timeutil import today
+from app.errors import BillAlreadyPaid, Conflict, ValidationFailed
 from payments.events import record_event
 from payments.models import INITIATED, ONEBILL_PROVIDER, RAIL_ONEBILL, Payment
+from payments.payability import payability_of
 from payments.service import new_reference
 from payments.settlement import SETTLED, settle_payment
 
@@ -26,27 +28,31 @@ class DuplicateTransaction(Conflict):
     code = "duplicate_transaction"
 
 
-class WrongAmount(ValidationFailed):
-    code = "wrong_amount"
+class TransactionDateRefused(ValidationFailed):
+    code = "transaction_date_refused"
+
+
+def check_transaction_date(tran_date: date, today: date) -> date:
+    """The bank's transaction date must be today or yesterday (a payment delivered just after midnight)."""
+    if tran_date not in (today, today - timedelta(days=1)):
+        raise TransactionDateRefused("tran_date must be today or yesterday.",
+                                     field_errors={"tran_date": "out of range"})
+    return tran_date
 
 
 def record_bank_payment(*, session: Session, psid: str, tran_auth_id: str, amount: int, bank_mnemonic: str,
-                        on: date | None = None) -> Payment:
-    """Book a bank's payment for a bill, once per `tran_auth_id`, for exactly what is payable today.
+                        tran_date: date, today: date) -> Payment:
+    """Book a bank's payment for a bill, once per `tran_auth_id`, for exactly what the bill cost on `tran_date`.
 
-    Raises BillNotFound, BillBlocked, BillAlreadyPaid, DuplicateTransaction, WrongAmount;
-    the caller rolls back on any of them.
+    Raises TransactionDateRefused, InvalidPsid, and the refusals of `payments.payability` (BillNotFound,
+    BillBlocked, BillAlreadyPaid, BillNotIssued, PaymentInFlight, WrongAmount), DuplicateTransaction; the
+    caller rolls back.
     """
-    bill = get_bill(session=session, psid=psid, lock=True)
-    if _seen(session, tran_auth_id):
+    check_transaction_date(tran_date, today)
+    answer = payability_of(session=session, psid=psid, on=tran_date, offered_amount=amount, lock=True)
+    if answer.bill is not None and _seen(session, tran_auth_id):
         raise DuplicateTransaction("This tran_auth_id was used before.")
-    if bill.status == BLOCKED:
-        raise BillBlocked("This bill is blocked by the agency.")
-    if bill.status == PAID:
-        raise BillAlreadyPaid("This bill is already paid.")
-    payable = amount_payable_on(bill, on or today())
-    if amount != payable:
-        raise WrongAmount(f"Amount {amount} does not match the payable {payable}.")
+    bill = answer.raise_if_refused()
     payment = Payment(reference=new_reference(), bill_id=bill.id or 0, citizen_id=None, msisdn=None,
                       channel="bank", rail=RAIL_ONEBILL, provider=ONEBILL_PROVIDER, provider_reference=tran_auth_id,
                       amount=amount, currency=bill.currency, status=INITIATED)
@@ -57,7 +63,7 @@ def record_bank_payment(*, session: Session, psid: str, tran_auth_id: str, amoun
     except IntegrityError as exc:  # the same tran_auth_id in a concurrent request
         raise DuplicateTransaction("This tran_auth_id was used before.") from exc
     record_event(session, payment, "bank_payment", {"tran_auth_id": tran_auth_id, "bank": bank_mnemonic,
-                                                    "amount": amount})
+                                                    "amount": amount, "tran_date": tran_date.isoformat()})
     if settle_payment(session, payment) != SETTLED:
         raise BillAlreadyPaid("This bill is already paid.")  # lost the race to another rail
     return payment
@@ -68,6 +74,10 @@ def _seen(session: Session, tran_auth_id: str) -> bool:
     return session.exec(query).first() is not None
 
 
-def bank_payment_for(*, session: Session, bill_id: int, payment_id: int | None) -> Payment | None:
-    """The payment that settled a bill (for the 1Bill inquiry's paid fields)."""
-    return session.get(Payment, payment_id) if payment_id else None
+def settling_reference(*, session: Session, payment_id: int | None) -> str:
+    """What a 1Bill inquiry shows as the settling transaction of a paid bill: the bank's tran_auth_id,
+    or our own payment reference when another rail settled it."""
+    payment = session.get(Payment, payment_id) if payment_id else None
+    if payment is None:
+        return ""
+    return (payment.provider_reference or "") if payment.rail == RAIL_ONEBILL else payment.reference

@@ -7,13 +7,11 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlmodel import col, select
 
-from app.bills.models import Bill
 from app.citizens.identity import mask_msisdn
 from app.messages.formatting import format_money
 from app.runtime import current
-from payments.models import Payment
+from payments.service import refund_cases
 
 
 @click.group("payments")
@@ -43,8 +41,7 @@ def reconcile_command(as_json: bool) -> None:
 def refunds_command(as_json: bool) -> None:
     """List refund cases: money that arrived for a bill already settled or after its payment expired."""
     with current().db.transaction(immediate=False) as session:
-        rows = session.exec(select(Payment, Bill).join(Bill, col(Bill.id) == col(Payment.bill_id))
-                            .where(col(Payment.refund_due)).order_by(col(Payment.id)))
+        rows = refund_cases(session=session)
         cases: list[dict[str, Any]] = [
             {"reference": p.reference, "psid": b.psid, "amount": p.amount, "currency": p.currency,
                   "rail": p.rail, "provider": p.provider, "provider_reference": p.provider_reference,

@@ -7,19 +7,22 @@ holds SQLite's write lock; every state change afterwards is a compare-and-set.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from rq import Retry, get_current_job
 from sqlmodel import col, select
 
-from app.bills.models import UNPAID, Bill
+from app.bills.models import Bill
+from app.bus import Event
 from app.queue import PAYMENTS
 from app.runtime import Runtime, current
 from app.timeutil import utcnow
 from payments.events import record_event
 from payments.models import IN_FLIGHT, INITIATED, RAIL_WALLET, Payment
-from payments.providers import get_provider
+from payments.payability import payability
 from payments.providers.base import (
     CHARGE_NOT_FOUND,
     ChargeRequest,
@@ -32,7 +35,16 @@ from payments.settlement import UNCHANGED, apply_provider_status, fail_payment, 
 log = logging.getLogger("rabta.payments")
 
 CHARGE_RETRY_INTERVALS = [2, 10, 30, 60]
+# Why a payment is failed when its bill stopped being payable before we charged anyone.
+_REFUSAL_REASONS = {"paid": "bill_already_paid", "blocked": "bill_blocked"}
 BATCH = 200
+
+
+@dataclass(frozen=True)
+class PaymentCallbackAccepted(Event):
+    """A verified provider callback about a payment: confirm with the provider before acting."""
+
+    payment_id: int
 
 
 def enqueue_charge(runtime: Runtime, payment_id: int) -> None:
@@ -40,8 +52,16 @@ def enqueue_charge(runtime: Runtime, payment_id: int) -> None:
                     retry=Retry(max=len(CHARGE_RETRY_INTERVALS), interval=CHARGE_RETRY_INTERVALS))
 
 
-def enqueue_confirm(runtime: Runtime, payment_id: int) -> None:
-    runtime.enqueue(PAYMENTS, confirm_payment, payment_id)
+def enqueue_charges(runtime: Runtime, events: Sequence[Event]) -> None:
+    """Bus handler for `PaymentStarted`."""
+    for event in events:
+        enqueue_charge(runtime, event.payment_id)  # type: ignore[attr-defined]
+
+
+def enqueue_confirmations(runtime: Runtime, events: Sequence[Event]) -> None:
+    """Bus handler for `PaymentCallbackAccepted`."""
+    for event in events:
+        runtime.enqueue(PAYMENTS, confirm_payment, event.payment_id)  # type: ignore[attr-defined]
 
 
 def charge_payment(payment_id: int) -> str:
@@ -53,12 +73,13 @@ def charge_payment(payment_id: int) -> str:
         if payment is None or payment.status != INITIATED:
             return UNCHANGED
         bill = session.get(Bill, payment.bill_id)
-        if bill is None or bill.status != UNPAID:  # settled on another rail meanwhile: charge nobody
-            return fail_payment(session, payment, "bill_already_paid")
+        answer = payability(session=session, bill=bill, on=runtime.today(), ignoring_payment_id=payment.id)
+        if bill is None or answer.reason is not None:  # settled on another rail or blocked meanwhile: charge nobody
+            return fail_payment(session, payment, _REFUSAL_REASONS.get(answer.reason or "", "not_payable"))
         request = ChargeRequest(merchant_reference=payment.reference, amount=payment.amount,
                                 currency=payment.currency, msisdn=payment.msisdn or "",
                                 description=f"PSID {bill.psid}")
-        provider = get_provider(payment.provider, runtime.settings)
+        provider = runtime.wallets.get(payment.provider)
         record_event(session, payment, "charge_request", {"amount": request.amount, "currency": request.currency})
     try:
         status = provider.start_charge(request)
@@ -98,7 +119,7 @@ def sync_payment(runtime: Runtime, payment_id: int) -> str:
         if payment is None or payment.rail != RAIL_WALLET:
             return UNCHANGED
         reference, provider_reference, provider_name = payment.reference, payment.provider_reference, payment.provider
-    provider = get_provider(provider_name, runtime.settings)
+    provider = runtime.wallets.get(provider_name)
     try:
         status = provider.query_charge(merchant_reference=reference, provider_reference=provider_reference)
     except TransientProviderError as exc:

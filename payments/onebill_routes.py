@@ -1,4 +1,10 @@
-"""`POST /billers/1bill/inquiry` and `POST /billers/1bill/payment`: the banks call us (HTTP Basic auth)."""
+"""`POST /billers/1bill/inquiry` and `POST /billers/1bill/payment`: the banks call us (HTTP Basic auth).
+
+A thin adapter: whether a bill can be paid and for how much is `payments.payability`'s
+answer, rendered here as 1Bill response codes. A bill with a wallet payment in flight is
+answered like a blocked one (`02`, status `B`) until that payment ends: the bank is told
+up front, as every channel is, and nobody pays twice.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,32 @@ from typing import Any
 from flask import Response, jsonify
 from flask.typing import ResponseReturnValue
 
-from app.bills.service import get_bill, inquiry_for
-from app.errors import BillAlreadyPaid, BillBlocked, BillNotFound, InvalidPsid
+from app.bills.service import inquiry_for
+from app.errors import (
+    BillAlreadyPaid,
+    BillBlocked,
+    BillNotFound,
+    BillNotIssued,
+    DomainError,
+    InvalidPsid,
+    PaymentInFlight,
+    WrongAmount,
+)
 from app.errors_http import problem
 from app.runtime import current
-from app.timeutil import utcnow
-from payments.bank import DuplicateTransaction, WrongAmount, bank_payment_for, record_bank_payment
+from payments.bank import DuplicateTransaction, TransactionDateRefused, record_bank_payment, settling_reference
+from payments.payability import IN_FLIGHT, IS_BLOCKED, payability_of
 from payments.providers import onebill
 from payments.routes import audit_refusal, bp, json_object, onebill_authorised, refused
+
+# Each refusal of the payment, as the 1Bill response code the bank expects.
+_PAYMENT_CODES: dict[type[DomainError], str] = {
+    InvalidPsid: onebill.UNKNOWN_CONSUMER, BillNotFound: onebill.UNKNOWN_CONSUMER,
+    BillBlocked: onebill.BLOCKED_CONSUMER, PaymentInFlight: onebill.BLOCKED_CONSUMER,
+    DuplicateTransaction: onebill.DUPLICATE_OR_BAD_TRANSACTION,
+    BillAlreadyPaid: onebill.DUPLICATE_OR_BAD_TRANSACTION, WrongAmount: onebill.DUPLICATE_OR_BAD_TRANSACTION,
+    BillNotIssued: onebill.DUPLICATE_OR_BAD_TRANSACTION,
+}
 
 
 def _guard() -> Response | None:
@@ -37,19 +61,22 @@ def onebill_inquiry() -> ResponseReturnValue:
     except onebill.InvalidField as exc:
         return refused(400, onebill.inquiry_answer(onebill.INVALID_DATA), str(exc))
     runtime = current()
+    today = runtime.today()
     with runtime.db.transaction(immediate=False) as session:
         try:
-            bill = get_bill(session=session, psid=fields.consumer_number)
-        except (InvalidPsid, BillNotFound):
+            answer = payability_of(session=session, psid=fields.consumer_number, on=today)
+        except InvalidPsid:
             return jsonify(onebill.inquiry_answer(onebill.UNKNOWN_CONSUMER))
-        inquiry = inquiry_for(session=session, bill=bill)
-        settled_by = bank_payment_for(session=session, bill_id=bill.id or 0, payment_id=bill.settled_by_payment_id)
-        code = onebill.BLOCKED_CONSUMER if inquiry.status == "blocked" else onebill.OK
-        answer = onebill.inquiry_answer(
-            code, inquiry, billing_month=bill.billing_month, paid_on=bill.paid_at, paid_amount=bill.paid_amount,
-            tran_auth_id=(settled_by.provider_reference if settled_by and settled_by.rail == "1bill"
-                          else settled_by.reference if settled_by else ""))
-    return jsonify(answer)
+        bill = answer.bill
+        if bill is None:
+            return jsonify(onebill.inquiry_answer(onebill.UNKNOWN_CONSUMER))
+        held = answer.reason in (IS_BLOCKED, IN_FLIGHT)
+        answer_body = onebill.inquiry_answer(
+            onebill.BLOCKED_CONSUMER if held else onebill.OK, inquiry_for(session=session, bill=bill, on=today),
+            blocked=held, billing_month=bill.billing_month,
+            paid_on=bill.paid_at, paid_amount=bill.paid_amount,
+            tran_auth_id=settling_reference(session=session, payment_id=bill.settled_by_payment_id))
+    return jsonify(answer_body)
 
 
 @bp.post("/billers/1bill/payment")
@@ -66,13 +93,15 @@ def onebill_payment() -> ResponseReturnValue:
         with runtime.db.transaction() as session:
             payment = record_bank_payment(session=session, psid=fields.consumer_number,
                                           tran_auth_id=fields.tran_auth_id, amount=fields.amount,
-                                          bank_mnemonic=fields.bank_mnemonic, on=utcnow().date())
-    except (InvalidPsid, BillNotFound):
-        return _refuse_payment(payload or {}, onebill.UNKNOWN_CONSUMER, "unknown consumer number")
-    except BillBlocked:
-        return _refuse_payment(payload or {}, onebill.BLOCKED_CONSUMER, "bill blocked")
-    except (DuplicateTransaction, BillAlreadyPaid, WrongAmount) as exc:
-        return _refuse_payment(payload or {}, onebill.DUPLICATE_OR_BAD_TRANSACTION, exc.code)
+                                          bank_mnemonic=fields.bank_mnemonic, tran_date=fields.paid_at.date(),
+                                          today=runtime.today())
+    except TransactionDateRefused as exc:
+        return refused(400, onebill.payment_answer(onebill.INVALID_DATA), exc.detail)
+    except DomainError as exc:
+        code = _PAYMENT_CODES.get(type(exc))
+        if code is None:
+            raise
+        return _refuse_payment(payload or {}, code, exc.code)
     return jsonify(onebill.payment_answer(onebill.OK, payment.receipt_number or ""))
 
 

@@ -9,46 +9,31 @@ from __future__ import annotations
 
 import hmac
 import logging
-from functools import partial
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlmodel import select
 
-from app import messages
-from app.db import after_commit
+from app.bus import record
 from app.errors_http import problem
 from app.runtime import Runtime, current
 from payments.events import record_event, record_provider_event_once
-from payments.jobs import enqueue_charge, enqueue_confirm
+from payments.jobs import PaymentCallbackAccepted
 from payments.models import EXPIRED, FAILED, IN_FLIGHT, Payment
-from payments.providers import WALLET_PROVIDERS, get_provider
 from payments.providers.base import CHARGE_SUCCEEDED, CallbackEvent, InvalidSignature, MalformedCallback
-from payments.service import CHARGE_KICK_KEY, PROVIDER_KEY
-from payments.texts import TEXTS
+from payments.service import payment_by_provider_reference
 
 log = logging.getLogger("rabta.payments")
 
 bp = Blueprint("payments", __name__)
 
 
-def register(app: Flask) -> None:
-    from payments.cli import payments_group
-
-    runtime: Runtime = app.extensions["rabta"]
-    messages.register(TEXTS)
-    runtime.db.session_defaults[CHARGE_KICK_KEY] = partial(enqueue_charge, runtime)
-    runtime.db.session_defaults[PROVIDER_KEY] = runtime.settings.PAYMENT_PROVIDER
-    app.cli.add_command(payments_group)
-
-
 @bp.post("/payments/callbacks/<provider_name>")
 def provider_callback(provider_name: str) -> ResponseReturnValue:
     runtime = current()
-    if provider_name not in WALLET_PROVIDERS:
+    if provider_name not in runtime.wallets.adapters:
         return problem(404, "not_found", "Not Found", "No such payment provider.")
-    provider = get_provider(provider_name, runtime.settings)
+    provider = runtime.wallets.get(provider_name)
     try:
         event = provider.parse_callback(body=request.get_data(), headers=dict(request.headers))
     except InvalidSignature as exc:
@@ -64,9 +49,8 @@ def provider_callback(provider_name: str) -> ResponseReturnValue:
 def _record_callback(runtime: Runtime, provider_name: str, event: CallbackEvent) -> bool:
     """Store the event once; a new one about a known payment gets a confirmation job. True for a duplicate."""
     with runtime.db.transaction() as session:
-        query = select(Payment).where(Payment.provider == provider_name,
-                                      Payment.reference == event.merchant_reference)
-        payment = session.exec(query).first()
+        payment = payment_by_provider_reference(session=session, provider=provider_name,
+                                                reference=event.merchant_reference)
         payload: dict[str, Any] = dict(event.raw)
         if payment is not None and (event.amount != payment.amount or event.currency != payment.currency):
             payload["mismatch"] = {"expected_amount": payment.amount, "expected_currency": payment.currency}
@@ -78,7 +62,7 @@ def _record_callback(runtime: Runtime, provider_name: str, event: CallbackEvent)
             log.warning("%s callback for %s does not match the payment; not confirming", provider_name,
                         payment.reference)
         elif new and _worth_confirming(payment, event):
-            after_commit(session, partial(enqueue_confirm, runtime, payment.id or 0))
+            record(session, PaymentCallbackAccepted(payment.id or 0))
     return not new
 
 

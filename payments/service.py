@@ -1,73 +1,64 @@
 """The payment lifecycle as plain functions: every channel starts and reads payments here.
 
-`start_payment` writes the payment in the caller's transaction; the charge job is
-enqueued by an after-commit hook (`CHARGE_KICK_KEY` in the session's info, installed
-by `payments.routes.register`), so a rolled-back start never charges anyone.
+`start_payment` writes the payment in the caller's transaction and records a
+`PaymentStarted` event; after commit the bus (wired in `app.bootstrap`) enqueues the
+charge job, so a rolled-back start never charges anyone.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.bills.models import BLOCKED, PAID, Bill
-from app.bills.service import get_bill, inquiry_for
+from app.bills.models import Bill
+from app.bus import Event, record
 from app.catalogue.models import Agency
 from app.citizens.identity import normalise_msisdn
 from app.citizens.models import Citizen
 from app.citizens.service import find_by_msisdn
-from app.db import after_commit
-from app.errors import (
-    BillAlreadyPaid,
-    BillBlocked,
-    CitizenNotFound,
-    PaymentInFlight,
-    PaymentNotFound,
-    ValidationFailed,
-)
+from app.errors import CitizenNotFound, PaymentInFlight, PaymentNotFound, ValidationFailed
 from app.messages import text
 from app.messages.formatting import format_money
 from payments.events import record_event
-from payments.models import CHANNELS, IN_FLIGHT, INITIATED, RAIL_WALLET, Payment
+from payments.models import CHANNELS, INITIATED, RAIL_WALLET, Payment
+from payments.payability import payability_of
 
-# Session-info key of a callable(payment_id) that enqueues the charge job after commit.
-CHARGE_KICK_KEY = "rabta_payments_charge_kick"
-# Session-info key of the configured wallet provider's name (settings PAYMENT_PROVIDER).
-PROVIDER_KEY = "rabta_payments_provider"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+
+
+@dataclass(frozen=True)
+class PaymentStarted(Event):
+    """A wallet payment was opened: its charge job is owed."""
+
+    payment_id: int
 
 
 def new_reference() -> str:
     return "P" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(9))
 
 
-def start_payment(*, session: Session, psid: str, channel: str, citizen_id: int | None = None,
-                  msisdn: str | None = None, rail: str = "wallet", provider: str | None = None,
-                  region: str = "PK") -> Payment:
-    """Open a wallet payment for the bill at what is payable today.
+def start_payment(*, session: Session, psid: str, channel: str, wallet: str, today: date,
+                  citizen_id: int | None = None, msisdn: str | None = None, region: str = "PK") -> Payment:
+    """Open a payment for the bill from the payer's `wallet` at what paying it `today` costs.
 
-    Raises InvalidPsid / BillNotFound / BillAlreadyPaid / BillBlocked / PaymentInFlight.
-    Bank (1Bill) payments do not start here: the bank calls our biller endpoints.
+    `wallet` is the payer's choice, already checked against the offered wallets
+    (`payments.providers.Wallets.choose`). Raises InvalidPsid / BillNotFound / BillAlreadyPaid /
+    BillBlocked / PaymentInFlight (see `payments.payability`). Bank (1Bill) payments do not start
+    here: the bank calls our biller endpoints.
     """
     if channel not in CHANNELS or channel == "bank":
         raise ValidationFailed("Unknown channel.", field_errors={"channel": "one of app, ussd, sms"})
-    if rail != RAIL_WALLET:
-        raise ValidationFailed("Only wallet payments can be started here; 1Bill payments are made at a bank.",
-                               field_errors={"rail": "wallet"})
-    bill = get_bill(session=session, psid=psid, lock=True)  # row lock: starts for one bill queue up on PostgreSQL
-    _check_payable(session, bill)
+    # Row lock: starts for one bill queue up on PostgreSQL (SQLite's BEGIN IMMEDIATE serialises them).
+    answer = payability_of(session=session, psid=psid, on=today, lock=True)
+    bill, amount = answer.raise_if_refused(), answer.amount or 0
     citizen, payer = _payer(session, citizen_id, msisdn, region)
-    inquiry = inquiry_for(session=session, bill=bill)
     payment = Payment(reference=new_reference(), bill_id=bill.id or 0, active_bill_id=bill.id,
                       citizen_id=citizen.id if citizen else None, msisdn=payer, channel=channel,
-                      rail=RAIL_WALLET, provider=provider or session.info.get(PROVIDER_KEY, "sandbox"),
-                      amount=inquiry.payable_now or 0,
-                      currency=bill.currency, status=INITIATED)
+                      rail=RAIL_WALLET, provider=wallet, amount=amount, currency=bill.currency, status=INITIATED)
     try:
         with session.begin_nested():  # a lost race on the in-flight slot must not spoil the caller's transaction
             session.add(payment)
@@ -75,19 +66,8 @@ def start_payment(*, session: Session, psid: str, channel: str, citizen_id: int 
     except IntegrityError as exc:
         raise PaymentInFlight("A payment for this bill is already in progress.") from exc
     record_event(session, payment, "state_change", {"to": INITIATED, "channel": channel, "amount": payment.amount})
-    kick = session.info.get(CHARGE_KICK_KEY)
-    if kick is not None:
-        after_commit(session, partial(kick, payment.id))
+    record(session, PaymentStarted(payment.id or 0))
     return payment
-
-
-def _check_payable(session: Session, bill: Bill) -> None:
-    if bill.status == PAID:
-        raise BillAlreadyPaid("This bill is already paid.")
-    if bill.status == BLOCKED:
-        raise BillBlocked("This bill is blocked by the agency.")
-    if session.exec(select(Payment.id).where(Payment.active_bill_id == bill.id)).first() is not None:
-        raise PaymentInFlight("A payment for this bill is already in progress.")
 
 
 def _payer(session: Session, citizen_id: int | None, msisdn: str | None,
@@ -105,12 +85,19 @@ def _payer(session: Session, citizen_id: int | None, msisdn: str | None,
     return citizen, citizen.msisdn
 
 
-def get_payment(*, session: Session, reference: str) -> Payment:
+def get_payment(*, session: Session, reference: str, citizen_id: int | None = None) -> Payment:
+    """A payment by reference; with `citizen_id`, only that citizen's own (another's does not exist for them)."""
     reference = (reference or "").strip().upper()
     payment = session.exec(select(Payment).where(Payment.reference == reference)).first() if reference else None
-    if payment is None:
+    if payment is None or (citizen_id is not None and payment.citizen_id != citizen_id):
         raise PaymentNotFound("No payment with that reference.")
     return payment
+
+
+def payment_by_provider_reference(*, session: Session, provider: str, reference: str) -> Payment | None:
+    """The payment a provider's callback is about (our reference, as the provider echoes it)."""
+    query = select(Payment).where(Payment.provider == provider, Payment.reference == reference)
+    return session.exec(query).first()
 
 
 def list_payments(*, session: Session, citizen_id: int | None = None, agency_id: int | None = None,
@@ -127,9 +114,11 @@ def list_payments(*, session: Session, citizen_id: int | None = None, agency_id:
     return list(session.exec(query))
 
 
-def in_flight_payment_for(*, session: Session, bill_id: int) -> Payment | None:
-    return session.exec(select(Payment).where(Payment.bill_id == bill_id,
-                                              col(Payment.status).in_(IN_FLIGHT))).first()
+def refund_cases(*, session: Session) -> list[tuple[Payment, Bill]]:
+    """Money that arrived for a bill already settled, or after its payment expired: oldest first."""
+    query = (select(Payment, Bill).join(Bill, col(Bill.id) == col(Payment.bill_id))
+             .where(col(Payment.refund_due)).order_by(col(Payment.id)))
+    return [(payment, bill) for payment, bill in session.exec(query)]
 
 
 @dataclass(frozen=True)
@@ -147,6 +136,9 @@ class PaymentView:
     created_at: datetime
     settled_at: datetime | None
     failure_code: str | None = None
+    wallet: str = ""
+    channel: str = ""
+    rail: str = ""
 
     def render(self, language: str) -> str:
         """One short line (<= 160 characters in English / Roman Urdu) for USSD and SMS."""
@@ -172,5 +164,6 @@ def payment_view(*, session: Session, payment: Payment, language: str) -> Paymen
         amount=payment.amount, currency=payment.currency, status=payment.status,
         status_label=text(f"payment.status.{payment.status}", language), refund_due=payment.refund_due,
         receipt_number=payment.receipt_number, failure_reason=reason, created_at=payment.created_at,
-        settled_at=payment.settled_at, failure_code=payment.failure_reason,
+        settled_at=payment.settled_at, failure_code=payment.failure_reason, wallet=payment.provider,
+        channel=payment.channel, rail=payment.rail,
     )

@@ -13,21 +13,23 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from redis import Redis
 from sqlmodel import Session
 
-from app.applications.service import lookup_status
-from app.bills.models import BLOCKED, PAID
+from app.applications.service import Viewer, lookup_status
 from app.bills.service import inquire_bill, inquiry_for, unpaid_bills_for
 from app.citizens.models import Citizen
-from app.citizens.service import find_by_msisdn, get_or_create_by_msisdn, set_language
-from app.errors import BillAlreadyPaid, BillBlocked, DomainError
+from app.citizens.service import find_by_msisdn, get_or_create_by_msisdn, set_language, set_sms_reminders
+from app.errors import DomainError
 from app.messages import text
 from app.messages.formatting import format_date, format_money
+from payments.payability import payability_of
+from payments.providers import Wallets
+from payments.service import start_payment
 from sms import parsing
 from sms.parsing import Parsed
-from sms.service import set_opt_out
 from sms.throttle import first_in_window
 
 log = logging.getLogger("rabta.sms.commands")
@@ -48,6 +50,8 @@ class Context:
     citizen: Citizen | None
     language: str
     region: str
+    today: date
+    wallets: Wallets
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,13 @@ def writes_to_database(body: str) -> bool:
     return parsing.parse(body).command in _WRITING
 
 
-def handle(*, session: Session, redis: Redis, msisdn: str, body: str, default_language: str = "en",
-           region: str = "PK") -> Result:
+def handle(*, session: Session, redis: Redis, msisdn: str, body: str, today: date, wallets: Wallets,
+           default_language: str = "en", region: str = "PK") -> Result:
     """Answer one text from `msisdn` (E.164). Domain errors become their catalogue text."""
     parsed = parsing.parse(body)
     citizen = find_by_msisdn(session=session, msisdn=msisdn, region=region) if msisdn.startswith("+") else None
     language = parsed.language or (citizen.language if citizen else default_language)
-    ctx = Context(session, redis, msisdn, citizen, language, region)
+    ctx = Context(session, redis, msisdn, citizen, language, region, today, wallets)
     handler = _HANDLERS.get(parsed.command, _unknown)
     try:
         reply, kind = handler(ctx, parsed)
@@ -86,14 +90,15 @@ Reply = tuple[str | None, str]
 def _status(ctx: Context, parsed: Parsed) -> Reply:
     if not parsed.argument:
         return text("sms.status_usage", ctx.language), REPLY
-    view = lookup_status(session=ctx.session, tracking_number=parsed.argument, language=ctx.language)
+    viewer = Viewer(citizen_id=ctx.citizen.id if ctx.citizen else None)  # a number without an account sees nothing
+    view = lookup_status(session=ctx.session, tracking_number=parsed.argument, viewer=viewer, language=ctx.language)
     return view.render(ctx.language), REPLY
 
 
 def _bill(ctx: Context, parsed: Parsed) -> Reply:
     if not parsing.digits_of(parsed.argument):
         return text("sms.bill_usage", ctx.language), REPLY
-    inquiry = inquire_bill(session=ctx.session, psid=parsed.argument, language=ctx.language)
+    inquiry = inquire_bill(session=ctx.session, psid=parsed.argument, on=ctx.today, language=ctx.language)
     return inquiry.render(ctx.language), REPLY
 
 
@@ -105,7 +110,7 @@ def _bills(ctx: Context, parsed: Parsed) -> Reply:
         return text("sms.bills_none", ctx.language), REPLY
     lines = []
     for bill in bills[:BILLS_LISTED]:
-        inquiry = inquiry_for(session=ctx.session, bill=bill, language=ctx.language)
+        inquiry = inquiry_for(session=ctx.session, bill=bill, on=ctx.today, language=ctx.language)
         lines.append(text("sms.bills_item", ctx.language, agency=inquiry.agency_code, psid=bill.psid,
                           amount=format_money(inquiry.payable_now or 0, bill.currency),
                           due=format_date(bill.due_date)))
@@ -115,15 +120,16 @@ def _bills(ctx: Context, parsed: Parsed) -> Reply:
 
 
 def _pay(ctx: Context, parsed: Parsed) -> Reply:
-    if not parsing.digits_of(parsed.argument):
+    psid, _, wallet_word = parsing.psid_and_rest(parsed.argument)
+    if not psid:
         return text("sms.pay_usage", ctx.language), REPLY
-    inquiry = inquire_bill(session=ctx.session, psid=parsed.argument, language=ctx.language)
-    if inquiry.status == PAID:
-        raise BillAlreadyPaid("This bill is already paid.")
-    if inquiry.status == BLOCKED:
-        raise BillBlocked("This bill is blocked.")
+    # A known wallet name after the PSID picks it; any other word (a "thanks") leaves the default.
+    wallet = ctx.wallets.choose(wallet_word if wallet_word.lower() in ctx.wallets.names else None)
+    # Refused up front (paid, blocked, a payment already in progress...), not after the code comes back.
+    bill = payability_of(session=ctx.session, psid=psid, on=ctx.today).raise_if_refused()
+    inquiry = inquiry_for(session=ctx.session, bill=bill, on=ctx.today, language=ctx.language)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    pending = {"psid": inquiry.psid, "citizen_id": ctx.citizen.id if ctx.citizen else None}
+    pending = {"psid": inquiry.psid, "citizen_id": ctx.citizen.id if ctx.citizen else None, "wallet": wallet}
     ctx.redis.set(_code_key(ctx.msisdn, code), json.dumps(pending), ex=PAY_CODE_TTL_SECONDS)
     reply = text("sms.pay_confirm", ctx.language, amount=format_money(inquiry.payable_now or 0, inquiry.currency),
                  agency=inquiry.agency_code, description=inquiry.description, psid=inquiry.psid, code=code)
@@ -138,11 +144,11 @@ def _yes(ctx: Context, parsed: Parsed) -> Reply:
     if raw is None:
         return text("sms.code_invalid", ctx.language), REPLY
     pending = json.loads(raw)
-    from payments.service import start_payment  # the payments package owns the payment lifecycle
-
+    wallet = ctx.wallets.choose(pending.get("wallet"))
     with ctx.session.begin_nested():  # a refused payment leaves nothing half-written
-        payment = start_payment(session=ctx.session, psid=pending["psid"], channel="sms",
-                                citizen_id=pending["citizen_id"], msisdn=ctx.msisdn)
+        payment = start_payment(session=ctx.session, psid=pending["psid"], channel="sms", wallet=wallet,
+                                today=ctx.today, citizen_id=pending["citizen_id"], msisdn=ctx.msisdn,
+                                region=ctx.region)
     log.info("sms payment %s started for PSID %s", payment.reference, pending["psid"])
     return text("sms.pay_started", ctx.language, reference=payment.reference,
                 amount=format_money(payment.amount, payment.currency)), REPLY
@@ -159,13 +165,13 @@ def _lang(ctx: Context, parsed: Parsed) -> Reply:
 
 def _stop(ctx: Context, parsed: Parsed) -> Reply:
     citizen = ctx.citizen or get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
-    set_opt_out(session=ctx.session, citizen=citizen, opted_out=True)
+    set_sms_reminders(session=ctx.session, citizen=citizen, enabled=False)
     return text("sms.stopped", ctx.language), REPLY
 
 
 def _start(ctx: Context, parsed: Parsed) -> Reply:
     citizen = ctx.citizen or get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
-    set_opt_out(session=ctx.session, citizen=citizen, opted_out=False)
+    set_sms_reminders(session=ctx.session, citizen=citizen, enabled=True)
     return text("sms.started", ctx.language), REPLY
 
 

@@ -10,7 +10,6 @@ reports about the old attempt then no longer match and change nothing.
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -27,56 +26,14 @@ from sms.models import (
     UNDELIVERED,
     OutboundMessage,
 )
-from sms.providers.twilio import code_is_retryable
+from sms.providers.africastalking import BUFFERED as AT_BUFFERED
+from sms.providers.africastalking import AfricasTalkingProvider
+from sms.providers.base import DeliveryReport
 from sms.sending import MAX_ATTEMPTS, retry_delay
 
-TWILIO_STATUSES: dict[str, str] = {
-    "accepted": QUEUED, "scheduled": QUEUED, "queued": QUEUED, "sending": QUEUED, "sent": SENT,
-    "delivered": DELIVERED, "read": DELIVERED, "undelivered": UNDELIVERED, "failed": FAILED, "canceled": FAILED,
-}
-AT_STATUSES: dict[str, str] = {
-    "Sent": SENT, "Submitted": SENT, "Buffered": SENT, "Success": DELIVERED, "Failed": UNDELIVERED,
-    "Rejected": FAILED,
-}
-AT_BUFFERED = "Buffered"
 BUFFERED_TIMEOUT = timedelta(minutes=30)
 
 APPLIED, IGNORED, UNKNOWN, RETRY = "applied", "ignored", "unknown", "retry"
-
-
-@dataclass(frozen=True)
-class DeliveryReport:
-    provider: str
-    provider_message_id: str
-    status: str
-    provider_status: str
-    error_code: str | None = None
-    error_reason: str | None = None
-    retryable: bool = False
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-def twilio_report(form: dict[str, str]) -> DeliveryReport | None:
-    """From Twilio's status callback form; None when it is not one (missing sid or unknown status)."""
-    sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
-    raw = (form.get("MessageStatus") or form.get("SmsStatus") or "").strip().lower()
-    if not sid or raw not in TWILIO_STATUSES:
-        return None
-    code = (form.get("ErrorCode") or "").strip() or None
-    return DeliveryReport("twilio", sid[:80], TWILIO_STATUSES[raw], raw, code,
-                          (form.get("ErrorMessage") or None), retryable=code_is_retryable(code))
-
-
-def at_report(form: dict[str, str]) -> DeliveryReport | None:
-    """From Africa's Talking's delivery report form; None when it is not one."""
-    message_id = (form.get("id") or "").strip()
-    raw = (form.get("status") or "").strip()
-    if not message_id or raw not in AT_STATUSES:
-        return None
-    reason = (form.get("failureReason") or "").strip() or None
-    return DeliveryReport("africastalking", message_id[:80], AT_STATUSES[raw], raw, reason, reason)
 
 
 def apply_report(*, session: Session, report: DeliveryReport, now: datetime,
@@ -130,7 +87,7 @@ def fail_or_retry(message: OutboundMessage, report: DeliveryReport, now: datetim
 def stale_buffered(*, session: Session, now: datetime, limit: int = 200) -> list[OutboundMessage]:
     """AT messages stuck at the operator longer than BUFFERED_TIMEOUT."""
     query = (select(OutboundMessage)
-             .where(OutboundMessage.provider == "africastalking", OutboundMessage.status == SENT,
+             .where(OutboundMessage.provider == AfricasTalkingProvider.name, OutboundMessage.status == SENT,
                     OutboundMessage.provider_status == AT_BUFFERED,
                     col(OutboundMessage.updated_at) < now - BUFFERED_TIMEOUT)
              .order_by(col(OutboundMessage.id)).limit(limit).with_for_update())
@@ -138,5 +95,5 @@ def stale_buffered(*, session: Session, now: datetime, limit: int = 200) -> list
 
 
 def buffered_timeout_report(message: OutboundMessage) -> DeliveryReport:
-    return DeliveryReport("africastalking", message.provider_message_id or "", UNDELIVERED, AT_BUFFERED,
+    return DeliveryReport(AfricasTalkingProvider.name, message.provider_message_id or "", UNDELIVERED, AT_BUFFERED,
                           "buffered_timeout", "Still buffered at the operator", retryable=True)

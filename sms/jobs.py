@@ -12,14 +12,16 @@ import json
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 
+from app.bus import Event
 from app.queue import SMS
 from app.runtime import Runtime, current
 from app.timeutil import utcnow
 from sms import delivery, sending
-from sms.providers import get_provider, is_configured
-from sms.providers.base import ProviderNotConfigured, SendFailed
+from sms.providers import CONSOLE
+from sms.providers.base import DeliveryReport, ProviderNotConfigured, SendFailed
 from sms.reminders import queue_bill_reminders
 from sms.sending import Claimed, Outcome
 from sms.throttle import TokenBucket
@@ -28,6 +30,11 @@ log = logging.getLogger("rabta.sms.jobs")
 
 SEND_BATCH = 50
 REPORT_STASH_SECONDS = 600
+
+
+def enqueue_queued(runtime: Runtime, events: Sequence[Event]) -> None:
+    """Bus handler for `SmsQueued`: one send job per batch of the texts one commit owed."""
+    enqueue_sends(runtime, [event.message_id for event in events])  # type: ignore[attr-defined]
 
 
 def enqueue_sends(runtime: Runtime, message_ids: list[int]) -> None:
@@ -58,17 +65,14 @@ def send_messages(message_ids: list[int]) -> dict[str, int]:
 
 
 def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
-    settings = runtime.settings
-    fallback = settings.SMS_FALLBACK_PROVIDER
-    if fallback and not is_configured(fallback, settings):
-        fallback = None
+    settings, providers = runtime.settings, runtime.sms
     by_provider: dict[str, list[Claimed]] = defaultdict(list)
     for item in claimed:
-        by_provider[sending.provider_for_attempt(item.attempt, settings.SMS_PROVIDER, fallback)].append(item)
+        by_provider[sending.provider_for_attempt(item.attempt, providers.primary, providers.fallback)].append(item)
     outcomes: list[Outcome] = []
     for name, items in by_provider.items():
         try:
-            provider = get_provider(name, settings)
+            provider = providers.sender(name)
         except ProviderNotConfigured as exc:
             error = SendFailed("not_configured", str(exc), retryable=True)
             outcomes += [Outcome(item, name, error=error) for item in items]
@@ -84,7 +88,7 @@ def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
     return outcomes
 
 
-def stash_report(runtime: Runtime, report: delivery.DeliveryReport) -> None:
+def stash_report(runtime: Runtime, report: DeliveryReport) -> None:
     """Keep a report that beat our own record of the send (or was for nothing we sent) for a while."""
     key = _stash_key(report.provider, report.provider_message_id)
     runtime.redis.set(key, json.dumps(report.to_dict()), ex=REPORT_STASH_SECONDS)
@@ -95,18 +99,18 @@ def _stash_key(provider: str, provider_message_id: str) -> str:
 
 
 def _apply_early_reports(runtime: Runtime, sent: list[Outcome]) -> None:
-    if not sent or (runtime.settings.SMS_PROVIDER == "console" and not runtime.settings.SMS_FALLBACK_PROVIDER):
+    if not sent or (runtime.sms.primary == CONSOLE and not runtime.sms.fallback):
         return
     keys = [_stash_key(o.provider, o.result.provider_message_id) for o in sent if o.result is not None]
     found = [json.loads(raw) for raw in runtime.redis.mget(keys) if raw]
     if not found:
         return
     for data in found:
-        apply_report(runtime, delivery.DeliveryReport(**data), stash_unknown=False)
+        apply_report(runtime, DeliveryReport(**data), stash_unknown=False)
     runtime.redis.delete(*[_stash_key(d["provider"], d["provider_message_id"]) for d in found])
 
 
-def apply_report(runtime: Runtime, report: delivery.DeliveryReport, *, stash_unknown: bool = True) -> str:
+def apply_report(runtime: Runtime, report: DeliveryReport, *, stash_unknown: bool = True) -> str:
     with runtime.db.transaction() as session:
         outcome, message_id, delay = delivery.apply_report(session=session, report=report, now=utcnow())
     if outcome == delivery.UNKNOWN and stash_unknown:
@@ -145,5 +149,5 @@ def send_bill_reminders() -> int:
     """Periodic: owe a reminder for every unpaid bill due within 3 days (once per bill)."""
     runtime = current()
     with runtime.db.transaction() as session:
-        return queue_bill_reminders(session=session, today=utcnow().date())
+        return queue_bill_reminders(session=session, today=runtime.today())
 

@@ -76,9 +76,3 @@ class OutboundMessage(OutboundMessageBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-
-
-class OutboundMessagePublic(OutboundMessageBase):
-    id: int
-    created_at: datetime
-    updated_at: datetime

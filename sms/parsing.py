@@ -7,6 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from app.applications.tracking import looks_like_tracking_number
+from app.bills.psid import looks_like_psid
+
 STATUS, BILL, BILLS, PAY, YES, LANG, HELP, STOP, START, UNKNOWN = (
     "STATUS", "BILL", "BILLS", "PAY", "YES", "LANG", "HELP", "STOP", "START", "UNKNOWN")
 MAX_PARSED_CHARS = 200
@@ -56,8 +59,7 @@ LANGUAGE_WORDS: dict[str, str] = {
 # Eastern Arabic-Indic (Urdu) and Arabic-Indic digits to ASCII.
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _FIRST_WORD = re.compile(r"^[\W_]*([^\W\d_]+|\?)[\W_]*(.*)$", re.DOTALL)
-_TRACKING = re.compile(r"^[A-Z]{2,6}[\s\-_.]*\d{4}[\s\-_.]*\d{6}$")
-_PSID = re.compile(r"^\d[\d\s\-]{15,30}$")
+_PSID_THEN_REST = re.compile(r"^([\d][\d\s\-]*\d)\s*(.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,9 @@ def clean(text: str) -> str:
 
 def parse(text: str) -> Parsed:
     body = clean(text)
-    upper = body.upper()
-    if _TRACKING.match(upper):
-        return Parsed(STATUS, upper, None)
-    if _PSID.match(body) and len(re.sub(r"\D", "", body)) == 17:
+    if looks_like_tracking_number(body):
+        return Parsed(STATUS, body.upper(), None)
+    if looks_like_psid(body):
         return Parsed(BILL, body, None)
     match = _FIRST_WORD.match(body)
     if not match:
@@ -125,3 +126,11 @@ def language_from(argument: str) -> str | None:
 
 def digits_of(argument: str) -> str:
     return re.sub(r"\D", "", argument)
+
+
+def psid_and_rest(argument: str) -> tuple[str, str, str]:
+    """`PAY 1000 0000 0000 00001 JAZZCASH`: the digits typed first (the PSID), and the word after them."""
+    match = _PSID_THEN_REST.match(argument.strip())
+    if not match:
+        return "", "", argument.strip()
+    return match.group(1), " ", match.group(2).strip()

@@ -1,4 +1,7 @@
-"""Bill reminders: one text 3 days before a bill falls due, never twice, never to those who sent STOP."""
+"""Bill reminders: one text 3 days before a bill falls due, never twice.
+
+Reminders are non-essential notifications: the outbox drain skips them for a citizen who
+opted out (`app.notifications.service.dispatch`, the one place opt-out is enforced)."""
 
 from __future__ import annotations
 
@@ -21,8 +24,7 @@ def queue_bill_reminders(*, session: Session, today: date) -> int:
     still reminds (the window, not the exact day, decides); the outbox dedupe key keeps it to one."""
     query = (select(Bill, Citizen).join(Citizen, col(Citizen.id) == col(Bill.citizen_id))
              .where(Bill.status == UNPAID, col(Bill.due_date) >= today,
-                    col(Bill.due_date) <= today + timedelta(days=REMINDER_DAYS_BEFORE),
-                    col(Citizen.sms_opt_out).is_(False))
+                    col(Bill.due_date) <= today + timedelta(days=REMINDER_DAYS_BEFORE))
              .order_by(col(Bill.id)))
     queued = 0
     for bill, citizen in session.exec(query).all():

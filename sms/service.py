@@ -1,36 +1,34 @@
-"""The SMS service: owe a citizen a text, list what was sent, honour opt-outs.
+"""The SMS service: owe a number a text, list what was sent.
 
-`send_sms` writes the outbound row in the caller's transaction; after commit the
-session's send hook (installed by `sms.routes.register`) enqueues the send job, so
-a rollback never leaves a text sent for a change that did not happen.
+`send_sms` (a reply) and `dispatch_notification` (the outbox's SMS dispatcher) write the
+outbound row in the caller's transaction and record an `SmsQueued` event; after commit
+the bus (wired in `app.bootstrap`) enqueues the send jobs in batches, so a rollback never
+leaves a text sent for a change that did not happen. Opt-out is enforced before this, in
+the outbox drain (`app.notifications.service.dispatch`): replies always go.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.bus import Event, record
 from app.citizens.identity import normalise_msisdn
-from app.citizens.models import Citizen
-from app.citizens.service import opted_out_of_reminders
-from app.db import after_commit
 from app.errors import InvalidPhoneNumber
+from app.messages.gsm7 import SegmentInfo, count_segments, normalise_look_alikes
 from app.notifications.models import Notification
 from app.timeutil import utcnow
-from sms.encoding import SegmentInfo, count_segments, normalise_look_alikes
-from sms.models import FAILED, PERMANENT, QUEUED, SENT, OutboundMessage
+from sms.models import QUEUED, SENT, InboundMessage, OutboundMessage
+from sms.providers.base import InboundText
 
-# session.info keys: the enqueuer installed by register(app), and this transaction's new message ids.
-SEND_HOOK_KEY = "rabta_sms_send"
-_PENDING_KEY = "rabta_sms_pending"
-_FLUSH_KEY = "rabta_sms_flush"
 MAX_BODY = 2000
-SendEnqueuer = Callable[[list[int]], None]
+MAX_INBOUND_BODY = 1600
 _table: Any = OutboundMessage.__table__  # type: ignore[attr-defined]
 # Built once: the values travel as parameters, so the compiled statement is reused per row.
 _INSERT_ONCE = {
@@ -61,22 +59,22 @@ def _prepared(body: str) -> tuple[str, SegmentInfo]:
     return text, count_segments(text)
 
 
-def send_sms(
-    *, session: Session, to: str, body: str, kind: str, citizen_id: int | None = None,
-    essential: bool = True, notification_id: int | None = None, in_reply_to: int | None = None,
-) -> OutboundMessage:
-    """Owe `to` a text. Non-essential texts to a citizen who sent STOP are recorded as failed, never sent."""
+@dataclass(frozen=True)
+class SmsQueued(Event):
+    """An outbound text is owed: its send job is due."""
+
+    message_id: int
+
+
+def send_sms(*, session: Session, to: str, body: str, kind: str, citizen_id: int | None = None,
+             in_reply_to: int | None = None) -> OutboundMessage:
+    """Owe `to` a reply (an essential text: it goes whatever the citizen's reminder preference)."""
     text, info = _prepared(body)
-    message = OutboundMessage(to=e164(to), body=text, kind=kind[:40], citizen_id=citizen_id, essential=essential,
-                              notification_id=notification_id, in_reply_to=in_reply_to,
-                              segments=info.segments, encoding=info.encoding)
-    if not essential and opted_out_of_reminders(session=session, citizen_id=citizen_id):
-        message.status, message.error_code, message.failure_class = FAILED, "opted_out", PERMANENT
-        message.error_reason = "The citizen sent STOP; only essential texts go out."
+    message = OutboundMessage(to=e164(to), body=text, kind=kind[:40], citizen_id=citizen_id, essential=True,
+                              in_reply_to=in_reply_to, segments=info.segments, encoding=info.encoding)
     session.add(message)
     session.flush()
-    if message.status == QUEUED:
-        schedule_send(session, message.id or 0)
+    record(session, SmsQueued(message.id or 0))
     return message
 
 
@@ -92,30 +90,13 @@ def record_reply(*, session: Session, to: str, body: str, provider: str, citizen
     return message
 
 
-def schedule_send(session: Session, message_id: int) -> None:
-    """Collect ids in this transaction; one after-commit hook enqueues them in batches."""
-    enqueue: SendEnqueuer | None = session.info.get(SEND_HOOK_KEY)
-    if enqueue is None:  # no runtime (a script): the periodic sweep sends it
-        return
-    session.info.setdefault(_PENDING_KEY, []).append(message_id)
-    flush = session.info.get(_FLUSH_KEY)
-    if flush is None:
-        def flush() -> None:
-            ids = session.info.pop(_PENDING_KEY, [])
-            if ids:
-                enqueue(ids)
-
-        session.info[_FLUSH_KEY] = flush
-    after_commit(session, flush)
-
-
 def dispatch_notification(session: Session, notification: Notification) -> None:
     """The outbox dispatcher: an owed notification becomes one outbound SMS (same transaction).
 
     This runs once per notification inside the drain (thousands per minute in a fan-out), so it
     writes with one INSERT ... ON CONFLICT DO NOTHING ... RETURNING instead of an ORM object:
     the unique notification_id makes a re-drained row a no-op. Opt-out was already applied by
-    the drain (`app.notifications.service.dispatch`)."""
+    the drain (`app.notifications.service.dispatch`), the one place it is enforced."""
     text, info = _prepared(notification.body)
     now = utcnow()
     values = {"to": e164(notification.msisdn), "body": text, "kind": notification.kind[:40], "status": QUEUED,
@@ -125,7 +106,7 @@ def dispatch_notification(session: Session, notification: Notification) -> None:
     statement = _INSERT_ONCE[session.get_bind().dialect.name == "postgresql"]
     message_id = session.execute(statement, values).scalar()
     if message_id is not None:
-        schedule_send(session, int(message_id))
+        record(session, SmsQueued(int(message_id)))
 
 
 def messages_for_citizen(*, session: Session, citizen_id: int, before_id: int | None = None,
@@ -138,11 +119,20 @@ def messages_for_citizen(*, session: Session, citizen_id: int, before_id: int | 
     return list(session.exec(query))
 
 
-def set_opt_out(*, session: Session, citizen: Citizen, opted_out: bool) -> Citizen:
-    """STOP / START: only non-essential texts (reminders) are affected."""
-    citizen.sms_opt_out = opted_out
-    citizen.updated_at = utcnow()
-    session.add(citizen)
-    return citizen
-
-
+def record_inbound(*, session: Session, inbound: InboundText, msisdn: str) -> InboundMessage | None:
+    """The inbound row, or None when this provider message id was recorded before (providers retry)."""
+    seen = session.exec(select(InboundMessage.id).where(
+        InboundMessage.provider == inbound.provider,
+        InboundMessage.provider_message_id == inbound.provider_message_id)).first()
+    if seen is not None:
+        return None
+    record = InboundMessage(provider=inbound.provider, provider_message_id=inbound.provider_message_id[:80],
+                            msisdn=msisdn, to_number=(inbound.to or "")[:20], body=inbound.body[:MAX_INBOUND_BODY],
+                            link_id=(inbound.link_id or None) and inbound.link_id[:80])
+    try:
+        with session.begin_nested():  # a concurrent duplicate loses here, not with a 500
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        return None
+    return record

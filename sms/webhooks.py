@@ -8,33 +8,20 @@ Talking); delivery reports go through `sms.jobs.apply_report`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.citizens.identity import mask_msisdn
 from app.errors import InvalidPhoneNumber
 from app.messages import text
 from app.runtime import Runtime
 from sms import commands
-from sms.models import InboundMessage
-from sms.service import e164, record_reply, send_sms
+from sms.providers.base import InboundText
+from sms.service import e164, record_inbound, record_reply, send_sms
 from sms.throttle import inbound_count
 
 log = logging.getLogger("rabta.sms")
 
-MAX_INBOUND_BODY = 1600
-
-
-@dataclass(frozen=True)
-class InboundText:
-    provider: str
-    provider_message_id: str
-    sender: str
-    to: str
-    body: str
-    link_id: str | None = None
 
 
 def sender_number(raw: str, region: str) -> str:
@@ -61,7 +48,7 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
         with runtime.db.transaction(immediate=False) as session:
             result = _answer(runtime, session, msisdn, inbound.body)
     with runtime.db.transaction() as session:
-        record = _record(session, inbound, msisdn)
+        record = record_inbound(session=session, inbound=inbound, msisdn=msisdn)
         if record is None:
             log.info("duplicate %s callback %s ignored", inbound.provider, inbound.provider_message_id)
             return None
@@ -84,24 +71,6 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
 
 def _answer(runtime: Runtime, session: Session, msisdn: str, body: str) -> commands.Result:
     settings = runtime.settings
-    return commands.handle(session=session, redis=runtime.redis, msisdn=msisdn, body=body,
-                           default_language=settings.DEFAULT_LANGUAGE, region=settings.DEFAULT_REGION)
-
-
-def _record(session: Session, inbound: InboundText, msisdn: str) -> InboundMessage | None:
-    """The inbound row, or None when this provider message id was recorded before."""
-    seen = session.exec(select(InboundMessage.id).where(
-        InboundMessage.provider == inbound.provider,
-        InboundMessage.provider_message_id == inbound.provider_message_id)).first()
-    if seen is not None:
-        return None
-    record = InboundMessage(provider=inbound.provider, provider_message_id=inbound.provider_message_id[:80],
-                            msisdn=msisdn, to_number=(inbound.to or "")[:20], body=inbound.body[:MAX_INBOUND_BODY],
-                            link_id=(inbound.link_id or None) and inbound.link_id[:80])
-    try:
-        with session.begin_nested():  # a concurrent duplicate loses here, not with a 500
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        return None
-    return record
+    return commands.handle(session=session, redis=runtime.redis, msisdn=msisdn, body=body, today=runtime.today(),
+                           wallets=runtime.wallets, default_language=settings.DEFAULT_LANGUAGE,
+                           region=settings.DEFAULT_REGION)

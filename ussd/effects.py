@@ -13,23 +13,25 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from redis import Redis
 
-from app.bills.models import BLOCKED, PAID
-from app.bills.service import amount_payable_on, inquire_bill, unpaid_bills_for
-from app.catalogue.models import Agency
+from app.applications.service import Viewer
+from app.applications.service import lookup_status as lookup
+from app.bills.service import inquiry_for, unpaid_bills_for
+from app.catalogue.service import agency_codes
 from app.citizens.identity import mask_cnic
-from app.citizens.models import Citizen
-from app.citizens.pins import validate_new_pin
+from app.citizens.pins import pin_required_to_pay, validate_new_pin
 from app.citizens.service import (
     attempt_pin,
+    change_pin,
     find_by_msisdn,
+    get_citizen,
     get_or_create_by_msisdn,
     register_citizen,
     set_cnic,
     set_language,
-    set_pin,
 )
 from app.db import Database
 from app.errors import (
@@ -48,7 +50,10 @@ from app.errors import (
     WrongPin,
 )
 from app.messages.formatting import format_date, format_money
-from app.timeutil import today
+from app.timeutil import local_today
+from payments.payability import ALREADY_PAID, IN_FLIGHT, IS_BLOCKED, UNKNOWN, payability_of
+from payments.providers import Wallets
+from payments.service import start_payment as start
 from ussd import store
 from ussd.engine import Effect, Outcome, State
 from ussd.render import display_language, t
@@ -64,6 +69,11 @@ class Context:
     redis: Redis
     secret_key: str
     region: str
+    wallets: Wallets
+    zone: str  # the deployment's time zone: a bill's price is the price on the citizen's calendar day
+
+    def today(self) -> date:
+        return local_today(self.zone)
 
 
 EffectFunction = Callable[[Context, State, Effect], Outcome]
@@ -80,25 +90,36 @@ def begin(ctx: Context, state: State, effect: Effect) -> Outcome:
     return Outcome(effect.task, "home", updates=updates)
 
 
+# Why a bill cannot be paid (payments.payability) -> the outcome the bill screen routes on.
+_REFUSALS = {ALREADY_PAID: "paid", IS_BLOCKED: "blocked", IN_FLIGHT: "in_flight"}
+
+
 def load_bill(ctx: Context, state: State, effect: Effect) -> Outcome:
-    lang = display_language(state.language)
+    lang, today = display_language(state.language), ctx.today()
     try:
         with ctx.db.transaction(immediate=False) as session:
-            inquiry = inquire_bill(session=session, psid=str(effect.args["psid"]), language=lang)
-    except (BillNotFound, InvalidPsid):
+            answer = payability_of(session=session, psid=str(effect.args["psid"]), on=today)
+            bill = answer.bill
+            inquiry = inquiry_for(session=session, bill=bill, on=today, language=lang) if bill else None
+    except InvalidPsid:
         return Outcome(effect.task, "not_found")
-    if inquiry.status in (PAID, BLOCKED):
-        return Outcome(effect.task, inquiry.status, data={"bill_text": inquiry.render(lang)})
-    amount = format_money(inquiry.payable_now or 0, inquiry.currency)
+    if inquiry is None or answer.reason == UNKNOWN:
+        return Outcome(effect.task, "not_found")
+    if answer.reason is not None:  # said up front, before any PIN is asked for
+        error = answer.error
+        body = inquiry.render(lang) if answer.reason in (ALREADY_PAID, IS_BLOCKED) else t(
+            error.message_key if error else "error.bill_not_payable", lang)
+        return Outcome(effect.task, _REFUSALS.get(answer.reason, "not_payable"), data={"bill_text": body})
+    amount = format_money(answer.amount or 0, inquiry.currency)
     key = "ussd.pay.bill_overdue" if inquiry.is_overdue else "ussd.pay.bill"
     body = t(key, lang, agency=inquiry.agency_name, description=inquiry.description, psid=inquiry.psid,
              amount=amount, due=format_date(inquiry.due_date))
-    return Outcome(effect.task, "unpaid", data={"bill_text": body, "amount": amount})
+    wallets = [{"value": name, "title": ctx.wallets.title(name)} for name in ctx.wallets.names]
+    return Outcome(effect.task, "unpaid", data={"bill_text": body, "amount": amount,
+                                                "wallets": wallets if len(wallets) > 1 else None})
 
 
 def start_payment(ctx: Context, state: State, effect: Effect) -> Outcome:
-    from payments.service import start_payment as start  # the payments package owns the lifecycle
-
     refused = _check_pin(ctx, state, effect)
     if refused is not None:
         return refused
@@ -106,21 +127,24 @@ def start_payment(ctx: Context, state: State, effect: Effect) -> Outcome:
     try:
         with ctx.db.transaction() as session:
             payment = start(session=session, psid=str(effect.args["psid"]), channel="ussd",
-                            citizen_id=state.citizen_id, msisdn=state.phone)
+                            wallet=ctx.wallets.choose(state.data.get("wallet")), today=ctx.today(),
+                            citizen_id=state.citizen_id, msisdn=state.phone, region=ctx.region)
             reference, amount = payment.reference, format_money(payment.amount, payment.currency)
-    except (BillNotFound, InvalidPsid):
+    except (InvalidPsid, BillNotFound):
         return Outcome(effect.task, "not_found")
-    except BillNotPayable as exc:
+    except BillNotPayable as exc:  # the bill changed between the bill screen and the PIN
         outcome = {BillAlreadyPaid: "paid", BillBlocked: "blocked", PaymentInFlight: "in_flight"}.get(
             type(exc), "not_payable")
         return Outcome(effect.task, outcome, data={"bill_text": t(exc.message_key, lang)})
+    except ValidationFailed as exc:  # a wallet no longer offered
+        return Outcome(effect.task, "not_payable", data={"bill_text": t(exc.message_key, lang)})
     log.info("USSD payment %s started session=%s", reference, state.session_id)
     return Outcome(effect.task, "started", data={"reference": reference, "amount": amount})
 
 
 def _check_pin(ctx: Context, state: State, effect: Effect) -> Outcome | None:
     """Commit the attempt first (a rollback would forget a wrong try), then judge it."""
-    if not (state.citizen_id and state.has_pin):
+    if not (state.citizen_id and pin_required_to_pay(has_pin=state.has_pin, channel="ussd")):
         return None
     with ctx.db.transaction() as session:
         outcome = attempt_pin(session=session, citizen_id=state.citizen_id, pin=effect.secret or "")
@@ -138,18 +162,18 @@ def _check_pin(ctx: Context, state: State, effect: Effect) -> Outcome | None:
 
 def my_bills(ctx: Context, state: State, effect: Effect) -> Outcome:
     with ctx.db.transaction(immediate=False) as session:
-        citizen = (session.get(Citizen, state.citizen_id) if state.citizen_id
+        citizen = (get_citizen(session=session, citizen_id=state.citizen_id) if state.citizen_id
                    else find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region))
         if citizen is None:
             return Outcome(effect.task, "no_account")
         bills = unpaid_bills_for(session=session, citizen_id=citizen.id or 0)[:MAX_LISTED_BILLS]
-        on = today()
+        codes, today = agency_codes(session=session), ctx.today()
         items = []
         for bill in bills:
-            agency = session.get(Agency, bill.agency_id)
-            items.append({"value": bill.psid, "agency": agency.code if agency else "",
+            answer = payability_of(session=session, psid=bill.psid, on=today)
+            items.append({"value": bill.psid, "agency": codes.get(bill.agency_id, ""),
                           "description": bill.description,
-                          "amount": format_money(amount_payable_on(bill, on), bill.currency)})
+                          "amount": format_money(answer.amount or 0, bill.currency)})
         has_cnic = bool(citizen.cnic)
     if items:
         return Outcome(effect.task, "list", data={"bills": items})
@@ -157,12 +181,12 @@ def my_bills(ctx: Context, state: State, effect: Effect) -> Outcome:
 
 
 def lookup_status(ctx: Context, state: State, effect: Effect) -> Outcome:
-    from app.applications.service import lookup_status as lookup
-
     lang = display_language(state.language)
+    viewer = Viewer(citizen_id=state.citizen_id)  # the caller's own applications only
     try:
         with ctx.db.transaction(immediate=False) as session:
-            view = lookup(session=session, tracking_number=str(effect.args["tracking"]), language=lang)
+            view = lookup(session=session, tracking_number=str(effect.args["tracking"]), viewer=viewer,
+                          language=lang)
     except (ServiceRequestNotFound, InvalidTrackingNumber):
         return Outcome(effect.task, "not_found")
     return Outcome(effect.task, "found", data={"status_text": view.render(lang)})
@@ -183,6 +207,8 @@ def hold_pin(ctx: Context, state: State, effect: Effect) -> Outcome:
 
 
 def link_account(ctx: Context, state: State, effect: Effect) -> Outcome:
+    """Link the number to a CNIC and set the first PIN (entered twice). A citizen who already has a
+    PIN goes through `link_with_pin` instead: a PIN is never replaced without the old one."""
     pin = effect.secret or ""
     held = str(state.data.get("_pin_digest") or "")
     if not held or not hmac.compare_digest(held, _pin_digest(ctx, state, pin)):
@@ -193,9 +219,10 @@ def link_account(ctx: Context, state: State, effect: Effect) -> Outcome:
             citizen = (find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
                        or register_citizen(session=session, msisdn=state.phone, language=state.language,
                                            region=ctx.region))
+            if citizen.pin_hash:  # set meanwhile (another channel): prove it first
+                return Outcome(effect.task, "has_pin", data={"_pin_digest": None}, updates={"has_pin": True})
             set_cnic(session=session, citizen=citizen, cnic=str(effect.args["cnic"]))
-            set_pin(session=session, citizen=citizen, new_pin=pin)
-            session.flush()
+            change_pin(session=session, citizen=citizen, new_pin=pin)
             citizen_id, cnic = citizen.id, citizen.cnic
     except AlreadyExists:
         return Outcome(effect.task, "cnic_taken", data={"_pin_digest": None})
@@ -205,6 +232,27 @@ def link_account(ctx: Context, state: State, effect: Effect) -> Outcome:
     log.info("USSD linked citizen=%s cnic=%s", citizen_id, mask_cnic(cnic))
     return Outcome(effect.task, "linked", data={"_pin_digest": None, "cnic": mask_cnic(cnic)},
                    updates={"citizen_id": citizen_id, "has_pin": True})
+
+
+def link_with_pin(ctx: Context, state: State, effect: Effect) -> Outcome:
+    """Link the number to a CNIC for a citizen who has a PIN: the PIN proves it is them (and counts
+    towards the lockout like any PIN attempt); the PIN itself is left as it is."""
+    refused = _check_pin(ctx, state, effect)
+    if refused is not None:
+        return refused
+    try:
+        with ctx.db.transaction() as session:
+            citizen = find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
+            if citizen is None:
+                return Outcome(effect.task, "error")
+            set_cnic(session=session, citizen=citizen, cnic=str(effect.args["cnic"]))
+            citizen_id, cnic = citizen.id, citizen.cnic
+    except AlreadyExists:
+        return Outcome(effect.task, "cnic_taken")
+    except ValidationFailed:
+        return Outcome(effect.task, "cnic_fixed")
+    log.info("USSD linked citizen=%s cnic=%s (PIN kept)", citizen_id, mask_cnic(cnic))
+    return Outcome(effect.task, "linked", data={"cnic": mask_cnic(cnic)}, updates={"citizen_id": citizen_id})
 
 
 def save_language(ctx: Context, state: State, effect: Effect) -> Outcome:
@@ -226,5 +274,6 @@ EFFECTS: dict[str, EffectFunction] = {
     "lookup_status": lookup_status,
     "hold_pin": hold_pin,
     "link_account": link_account,
+    "link_with_pin": link_with_pin,
     "set_language": save_language,
 }

@@ -11,13 +11,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from app.applications.service import normalise_tracking_number
-from app.bills.service import normalise_psid
+from app.applications.tracking import normalise_tracking_number
+from app.bills.psid import normalise_psid
 from app.citizens.identity import normalise_cnic
+from app.citizens.pins import looks_like_pin, pin_required_to_pay
 from app.errors import ValidationFailed
 
 MAX_INPUT_CHARS = 64  # nothing a caller legitimately types is longer
-_PIN = re.compile(r"^\d{4}$")
 _CHOICE = re.compile(r"^\d{1,3}$")
 
 
@@ -37,36 +37,29 @@ def _bounded(raw: str, reason: str) -> str:
     return value
 
 
-def parse_psid(raw: str) -> str:
+def _normalised(raw: str, normalise: Callable[[str], str], reason: str) -> str:
+    """The domain's one normalisation of an identifier; its refusal becomes the re-prompt reason."""
     try:
-        return normalise_psid(_bounded(raw, "error.invalid_psid"))
+        return normalise(_bounded(raw, reason))
     except ValidationFailed as exc:
-        raise Rejected("error.invalid_psid") from exc
+        raise Rejected(reason) from exc
+
+
+def parse_psid(raw: str) -> str:
+    return _normalised(raw, normalise_psid, "error.invalid_psid")
 
 
 def parse_tracking(raw: str) -> str:
-    value = _bounded(raw, "error.invalid_tracking")
-    if not value.isascii():
-        raise Rejected("error.invalid_tracking")
-    try:
-        return normalise_tracking_number(value)
-    except ValidationFailed as exc:
-        raise Rejected("error.invalid_tracking") from exc
+    return _normalised(raw, normalise_tracking_number, "error.invalid_tracking")
 
 
 def parse_cnic(raw: str) -> str:
-    value = _bounded(raw, "error.invalid_cnic")
-    if not value.isascii():
-        raise Rejected("error.invalid_cnic")
-    try:
-        return normalise_cnic(value)
-    except ValidationFailed as exc:
-        raise Rejected("error.invalid_cnic") from exc
+    return _normalised(raw, normalise_cnic, "error.invalid_cnic")
 
 
 def parse_pin(raw: str) -> str:
     value = _bounded(raw, "ussd.reason.pin_format")
-    if not (value.isascii() and _PIN.match(value)):
+    if not looks_like_pin(value):
         raise Rejected("ussd.reason.pin_format")
     return value
 
@@ -89,4 +82,7 @@ PARSERS: dict[str, Callable[[str], str]] = {
 # Branch tests read only the session state (duck-typed to avoid an import cycle).
 PREDICATES: dict[str, Callable[[Any], bool]] = {
     "has_pin": lambda state: bool(state.citizen_id and state.has_pin),
+    "pin_required": lambda state: bool(state.citizen_id)
+    and pin_required_to_pay(has_pin=state.has_pin, channel="ussd"),
+    "several_wallets": lambda state: len(state.data.get("wallets") or []) > 1,
 }

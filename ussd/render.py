@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.messages.catalogue import TEXTS as SHARED_TEXTS
-from ussd.gsm7 import septets, to_gsm7
+from app.messages.gsm7 import septets, to_gsm7
 from ussd.screens import SCREENS, Final, Menu, Pick, Prompt
 from ussd.texts import TEXTS
 

@@ -17,40 +17,22 @@ import json
 import logging
 import re
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Response, request
 from redis import RedisError
 
-from app import messages
 from app.citizens.identity import mask_msisdn, normalise_msisdn
 from app.errors import InvalidPhoneNumber
 from app.runtime import current
 from app.webhooks import at_token_ok
-from ussd.effects import Context
-from ussd.gateway import Gateway, UssdRequest
+from ussd.gateway import UssdRequest
 from ussd.render import Reply, t
-from ussd.texts import TEXTS
 
 log = logging.getLogger("rabta.ussd")
 
 bp = Blueprint("ussd", __name__, url_prefix="/ussd")
 
-GATEWAY_KEY = "ussd_gateway"
 _SESSION_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 _STATUS = re.compile(r"^[A-Za-z_]{1,32}$")
-
-
-def register(app: Flask) -> None:
-    from ussd.cli import ussd_cli
-
-    messages.register(TEXTS)
-    app.cli.add_command(ussd_cli)
-    runtime = app.extensions["rabta"]
-    settings = runtime.settings
-    runtime.extras[GATEWAY_KEY] = Gateway(
-        Context(db=runtime.db, redis=runtime.redis, secret_key=settings.SECRET_KEY, region=settings.DEFAULT_REGION),
-        session_ttl=settings.USSD_SESSION_TTL_SECONDS, resume_window=settings.USSD_RESUME_WINDOW_SECONDS,
-        default_language=settings.DEFAULT_LANGUAGE,
-    )
 
 
 def _plain(body: str, status: int = 200) -> Response:
@@ -101,7 +83,7 @@ def _digest(value: str) -> str:
 
 
 def _hop(session_id: str, phone: str, text: str) -> str:
-    gateway: Gateway = current().extras[GATEWAY_KEY]
+    gateway = current().ussd
     record = gateway.load(session_id)
     cursor = _read_cursor(record.channel) if record.state is not None else None
     if cursor is None:
@@ -153,7 +135,7 @@ def session_event() -> Response:
     phone = None
     with contextlib.suppress(InvalidPhoneNumber):  # optional: the session record knows the number
         phone = normalise_msisdn(request.form.get("phoneNumber", ""), current().settings.DEFAULT_REGION)
-    gateway: Gateway = current().extras[GATEWAY_KEY]
+    gateway = current().ussd
     try:
         recorded = gateway.session_ended(session_id=session_id, status=status, phone=phone)
     except RedisError:

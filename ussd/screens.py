@@ -111,10 +111,15 @@ _SCREENS: list[Screen] = [
     # Pay a bill or challan
     Prompt("pay.psid", "ussd.pay.psid", "psid", "pay.load", field="psid"),
     Task("pay.load", "load_bill", (
-        ("unpaid", "pay.bill"), ("paid", "pay.closed"), ("blocked", "pay.closed"), ("not_found", "pay.unknown"),
+        ("unpaid", "pay.bill"), ("paid", "pay.closed"), ("blocked", "pay.closed"), ("in_flight", "pay.closed"),
+        ("not_payable", "pay.closed"), ("not_found", "pay.unknown"),
     ), args=("psid",)),
-    Menu("pay.bill", None, (Option("ussd.pay.confirm", "pay.auth"),), body="bill_text"),
-    Branch("pay.auth", "has_pin", yes="pay.pin", no="pay.start"),
+    Menu("pay.bill", None, (Option("ussd.pay.confirm", "pay.route"),), body="bill_text"),
+    # With more than one wallet on offer the payer picks one (the bill effect lists them only then).
+    Branch("pay.route", "several_wallets", yes="pay.wallet", no="pay.auth"),
+    Pick("pay.wallet", "ussd.pay.wallet", items="wallets", item="ussd.pay.wallet_item", field="wallet",
+         then="pay.auth"),
+    Branch("pay.auth", "pin_required", yes="pay.pin", no="pay.start"),
     Prompt("pay.pin", "ussd.pay.pin", "pin", "pay.start"),
     Task("pay.start", "start_payment", (
         ("started", "pay.done"), ("wrong_pin", "pay.pin"), ("locked", "pay.locked"), ("paid", "pay.closed"),
@@ -136,13 +141,20 @@ _SCREENS: list[Screen] = [
     Pick("bills.list", "ussd.bills.title", items="bills", item="ussd.bills.item", field="psid", then="pay.load"),
     Menu("bills.none", "ussd.bills.none"),
     Menu("bills.link", "ussd.bills.link_offer", (Option("ussd.bills.link", "link.cnic"),)),
-    # Link the number to a CNIC and set a PIN (twice)
-    Prompt("link.cnic", "ussd.link.cnic", "cnic", "link.pin", field="cnic"),
+    # Link the number to a CNIC: with the PIN the citizen has, or setting the first PIN (twice)
+    Prompt("link.cnic", "ussd.link.cnic", "cnic", "link.route", field="cnic"),
+    Branch("link.route", "has_pin", yes="link.current_pin", no="link.pin"),
+    Prompt("link.current_pin", "ussd.link.current_pin", "pin", "link.prove"),
+    Task("link.prove", "link_with_pin", (
+        ("linked", "link.done_kept"), ("wrong_pin", "link.current_pin"), ("locked", "pay.locked"),
+        ("cnic_taken", "link.cnic_taken"), ("cnic_fixed", "link.cnic_fixed"),
+    ), args=("cnic",)),
+    Menu("link.done_kept", "ussd.link.done_kept", (Option("ussd.link.my_bills", "bills.load"),)),
     Prompt("link.pin", "ussd.link.pin", "pin", "link.hold"),
     Task("link.hold", "hold_pin", (("ok", "link.pin_again"), ("weak", "link.pin"))),
     Prompt("link.pin_again", "ussd.link.pin_again", "pin", "link.save", resume_to="link.pin"),
     Task("link.save", "link_account", (
-        ("linked", "link.done"), ("mismatch", "link.pin"), ("weak", "link.pin"),
+        ("linked", "link.done"), ("mismatch", "link.pin"), ("weak", "link.pin"), ("has_pin", "link.current_pin"),
         ("cnic_taken", "link.cnic_taken"), ("cnic_fixed", "link.cnic_fixed"),
     ), args=("cnic",)),
     Menu("link.done", "ussd.link.done", (Option("ussd.link.my_bills", "bills.load"),)),

@@ -35,6 +35,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "ussd.pay.bill_overdue": _t("{agency}\n{description}\nPSID {psid}\nPay today: {amount}\nOverdue since {due}",
                                 "{agency}\n{description}\nPSID {psid}\nAaj ki raqam: {amount}\n{due} se overdue"),
     "ussd.pay.confirm": _t("Pay {amount} now", "{amount} abhi ada karein"),
+    "ussd.pay.wallet": _t("Pay from which wallet?", "Kis wallet se ada karein?"),
+    "ussd.pay.wallet_item": _t("{title}", "{title}"),
     "ussd.pay.pin": _t("Enter your 4-digit PIN to pay {amount}", "{amount} ada karne ke liye apna 4 hindson ka PIN likhein"),
     "ussd.pay.started": _t("Payment of {amount} started (ref {reference}). Approve it on your wallet when asked. "
                            "An SMS receipt will follow.",
@@ -56,6 +58,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # Linking the number to a CNIC
     "ussd.link.cnic": _t("Enter your 13-digit CNIC", "Apna 13 hindson ka CNIC likhein"),
     "ussd.link.pin": _t("Choose a 4-digit PIN for payments", "Adaigi ke liye 4 hindson ka PIN chunein"),
+    "ussd.link.current_pin": _t("Enter your 4-digit PIN to link this CNIC", "Yeh CNIC munsalik karne ke liye apna PIN likhein"),
+    "ussd.link.done_kept": _t("Your number is linked to CNIC {cnic}.", "Aap ka number CNIC {cnic} se munsalik."),
     "ussd.link.pin_again": _t("Enter the same PIN again", "Wohi PIN dobara likhein"),
     "ussd.link.done": _t("Your number is linked to CNIC {cnic}. Your PIN is set.",
                          "Aap ka number CNIC {cnic} se munsalik. PIN ban gaya."),

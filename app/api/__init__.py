@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -11,17 +11,3 @@ from app.api import routes_agency, routes_auth, routes_me, routes_money, routes_
 from app.api.web import enforce_rate_limits  # noqa: E402
 
 bp.before_request(enforce_rate_limits)
-
-
-def register(app: Flask) -> None:
-    from app import messages
-    from app.api import web
-    from app.api.cli import agency_group
-    from app.api.docs import docs_bp
-    from app.api.texts import TEXTS
-
-    messages.register(TEXTS)
-    app.register_blueprint(docs_bp)
-    web.install(app)
-    app.cli.add_command(agency_group)
-

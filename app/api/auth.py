@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g, request
 
-from app.api.agency_keys import authenticate_agency, looks_like_agency_key
-from app.api.tokens import TokenConfig, decode_access_token
+from app.auth.agency_keys import authenticate_agency, looks_like_agency_key
+from app.auth.tokens import TokenConfig, decode_access_token
 from app.catalogue.models import Agency
 from app.errors import InvalidToken, Unauthorized
 from app.runtime import Runtime, current

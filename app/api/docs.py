@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response
 
 from app.api.openapi import build_openapi
-from app.runtime import current
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_VERSION = "1.0.0"
-DOCUMENT_KEY = "api_openapi_document"
 
 docs_bp = Blueprint("api_docs", __name__, static_folder=str(STATIC_DIR), static_url_path="/docs/static")
 
@@ -39,14 +38,15 @@ PAGE = """<!doctype html>
 """
 
 
+@cache
+def _document() -> str:
+    """Built once per process: the operations are fixed at import time."""
+    return json.dumps(build_openapi(title="Rabta API", version=API_VERSION))
+
+
 @docs_bp.get("/openapi.json")
 def openapi_json() -> Response:
-    runtime = current()
-    document = runtime.extras.get(DOCUMENT_KEY)
-    if document is None:  # built once per process: the operations are fixed at import time
-        document = json.dumps(build_openapi(title="Rabta API", version=API_VERSION))
-        runtime.extras[DOCUMENT_KEY] = document
-    return Response(document, mimetype="application/json")
+    return Response(_document(), mimetype="application/json")
 
 
 @docs_bp.get("/docs")

@@ -10,9 +10,8 @@ from flask import Response
 
 from app.api import bp
 from app.api.auth import agency
-from app.api.billing import issue_agency_bill
 from app.api.framework import json_response, operation
-from app.api.listing import cursor_int, decode_cursor, page, requests_for_agency
+from app.api.pagination import cursor_int, cursor_time, decode_cursor, page
 from app.api.schemas.agency import (
     AgencyBillCreate,
     AgencyBillOut,
@@ -24,12 +23,17 @@ from app.api.schemas.agency import (
 )
 from app.api.schemas.citizen import BillOut
 from app.api.schemas.common import PageQuery, Psid, Tracking
-from app.api.views import agency_payment_out, agency_request_out, bill_out, preload
-from app.applications.service import transition
+from app.api.views import agency_payment_out, agency_request_out, bill_out
+from app.applications.queries import requests_for_agency
+from app.applications.service import Viewer, transition
+from app.bills.issuing import issue_agency_bill
 from app.bills.service import block_bill, unblock_bill
 from app.catalogue.models import Agency, Service
+from app.db import preload
 from app.errors_http import request_language
 from app.runtime import current
+from app.timeutil import utcnow
+from payments.service import list_payments
 
 TAG = "Agency"
 
@@ -44,8 +48,9 @@ def issue_bill_for_citizen(body: AgencyBillCreate) -> Response:
             session=session, agency=caller, kind=body.kind, description=body.description,
             amount_within_due=body.amount_within_due, amount_after_due=body.amount_after_due,
             due_date=body.due_date, cnic=body.citizen_cnic, msisdn=body.citizen_msisdn,
-            currency=runtime.settings.DEFAULT_CURRENCY, region=runtime.settings.DEFAULT_REGION)
-        view = bill_out(session, issued.bill, request_language(), None)
+            currency=runtime.settings.DEFAULT_CURRENCY, region=runtime.settings.DEFAULT_REGION,
+            today=runtime.today())
+        view = bill_out(session, issued.bill, request_language(), None, runtime.today())
     out = AgencyBillOut(**view.model_dump(), citizen_notified=issued.notified)
     return json_response(out, 201, headers={"Location": f"/api/v1/bills/{out.psid}"})
 
@@ -54,28 +59,31 @@ def issue_bill_for_citizen(body: AgencyBillCreate) -> Response:
            path_params={"psid": Psid}, response=BillOut)
 def block_agency_bill(psid: str) -> BillOut:
     """A blocked bill cannot be paid on any channel until it is unblocked. A paid bill answers 409."""
-    with current().db.transaction() as session:
+    runtime = current()
+    with runtime.db.transaction() as session:
         bill = block_bill(session=session, psid=psid, agency_id=agency().id)
-        return bill_out(session, bill, request_language(), None)
+        return bill_out(session, bill, request_language(), None, runtime.today())
 
 
 @operation(bp, "POST", "/agency/bills/<psid>/unblock", summary="Unblock one of our bills", tag=TAG,
            auth="agency", path_params={"psid": Psid}, response=BillOut)
 def unblock_agency_bill(psid: str) -> BillOut:
-    with current().db.transaction() as session:
+    runtime = current()
+    with runtime.db.transaction() as session:
         bill = unblock_bill(session=session, psid=psid, agency_id=agency().id)
-        return bill_out(session, bill, request_language(), None)
+        return bill_out(session, bill, request_language(), None, runtime.today())
 
 
 @operation(bp, "GET", "/agency/requests", summary="Our applications, overdue first", tag=TAG, auth="agency",
            query=AgencyRequestsQuery, response=AgencyRequestPage)
 def list_agency_requests(query: AgencyRequestsQuery) -> AgencyRequestPage:
     """Applications past their service-level due date and still open come first, then by due date."""
-    after = decode_cursor(query.cursor, int, str, int)
+    values = decode_cursor(query.cursor, int, str, int)
+    after = (int(values[0]), cursor_time(values[1]), int(values[2])) if values else None
     language = request_language()
     with current().db.session() as session:
-        found = requests_for_agency(session=session, agency_id=agency().id or 0, status=query.status,
-                                    after=after, limit=query.limit)
+        found = requests_for_agency(session=session, agency_id=agency().id or 0, now=utcnow(), status=query.status,
+                                    after=after, limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit,
                                  key=lambda row: (row[1], row[0].sla_due_at.isoformat(), row[0].id))
         kept = preload(session, Service, (r.service_id for r, _ in rows)) + preload(  # noqa: F841 (kept alive)
@@ -93,17 +101,17 @@ def transition_request(tracking: str, body: TransitionCreate) -> AgencyRequestOu
     caller = agency()
     with current().db.transaction() as session:
         request = transition(session=session, tracking_number=tracking, to_status=body.to, note=body.note,
-                             actor=f"agency:{caller.code}", agency_id=caller.id)
+                             actor=f"agency:{caller.code}", viewer=Viewer(agency_id=caller.id))
         return agency_request_out(session, request, request_language())
 
 
 @operation(bp, "GET", "/agency/payments", summary="Payments for our bills, newest first", tag=TAG,
            auth="agency", query=PageQuery, response=AgencyPaymentPage)
 def list_agency_payments(query: PageQuery) -> AgencyPaymentPage:
-    from payments.service import list_payments
-
+    language = request_language()
     with current().db.session() as session:
         found = list_payments(session=session, agency_id=agency().id, before_id=cursor_int(query.cursor),
                               limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit, key=lambda p: (p.id,))
-        return AgencyPaymentPage(items=[agency_payment_out(session, p) for p in rows], next_cursor=next_cursor)
+        return AgencyPaymentPage(items=[agency_payment_out(session, p, language) for p in rows],
+                                 next_cursor=next_cursor)

@@ -7,9 +7,9 @@ import logging
 from app.api import bp
 from app.api.auth import mark_family_revoked, token_config
 from app.api.framework import operation
-from app.api.otp import OTP_TTL_SECONDS, check_otp, send_otp
 from app.api.schemas.citizen import OtpRequest, OtpSent, RefreshRequest, TokenPairOut, TokenRequest
-from app.api.tokens import TokenPair, family_of, revoke_family, rotate_refresh_token, start_session
+from app.auth.otp import OTP_TTL_SECONDS, check_otp, send_otp
+from app.auth.tokens import TokenPair, family_of, revoke_family, rotate_refresh_token, start_session
 from app.citizens.identity import normalise_msisdn
 from app.citizens.service import get_or_create_by_msisdn
 from app.errors_http import request_language

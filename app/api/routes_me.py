@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from app.api import bp
-from app.api.account import change_pin, update_profile
 from app.api.auth import citizen_id
 from app.api.framework import operation
-from app.api.otp import check_otp
 from app.api.schemas.citizen import MeOut, MePatch, NotificationPreferences, PinChange
+from app.auth.otp import check_otp
 from app.citizens.identity import mask_cnic
 from app.citizens.models import Citizen
-from app.citizens.service import get_citizen
+from app.citizens.service import change_pin, get_citizen, update_profile
 from app.runtime import current
 
 TAG = "Me"
@@ -52,6 +51,6 @@ def put_pin(body: PinChange) -> None:
         if body.otp:
             check_otp(redis=runtime.redis, secret=runtime.settings.SECRET_KEY, msisdn=citizen.msisdn, code=body.otp)
         failure = change_pin(session=session, citizen=citizen, new_pin=body.new_pin, old_pin=body.old_pin,
-                             otp_verified=bool(body.otp))
+                             code_verified=bool(body.otp))
     if failure is not None:  # raised after commit, so the wrong attempt is counted
         raise failure

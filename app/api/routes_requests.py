@@ -7,7 +7,7 @@ from flask import Response
 from app.api import bp
 from app.api.auth import citizen_id
 from app.api.framework import json_response, operation
-from app.api.listing import decode_cursor, page, requests_for_citizen
+from app.api.pagination import cursor_time, decode_cursor, page
 from app.api.schemas.citizen import (
     RequestCreate,
     RequestDetailOut,
@@ -17,12 +17,13 @@ from app.api.schemas.citizen import (
     ServicesQuery,
 )
 from app.api.schemas.common import Tracking
-from app.api.views import agency_code_of, preload, request_detail_out, request_out, service_out
-from app.applications.service import get_request, submit_request
+from app.api.views import request_detail_out, request_out, service_out
+from app.applications.queries import requests_for_citizen
+from app.applications.service import Viewer, get_request, submit_request
 from app.catalogue.models import Agency, Service
-from app.catalogue.service import get_service, list_services
+from app.catalogue.service import agency_codes, get_service, list_services
 from app.citizens.service import get_citizen
-from app.errors import ServiceRequestNotFound
+from app.db import preload
 from app.errors_http import request_language
 from app.runtime import current
 
@@ -39,7 +40,8 @@ def get_services(query: ServicesQuery) -> ServicePage:
         services = [s for s in list_services(session=session, agency_code=query.agency)
                     if after is None or s.code > after[0]]
         rows, next_cursor = page(services, query.limit, key=lambda s: (s.code,))
-        items = [service_out(s, agency_code_of(session, s.agency_id), language, runtime.settings.DEFAULT_CURRENCY)
+        codes = agency_codes(session=session)
+        items = [service_out(s, codes.get(s.agency_id, ""), language, runtime.settings.DEFAULT_CURRENCY)
                  for s in rows]
     return ServicePage(items=items, next_cursor=next_cursor)
 
@@ -59,11 +61,12 @@ def create_request(body: RequestCreate) -> Response:
 @operation(bp, "GET", "/requests", summary="My applications, newest first", tag=TAG, auth="citizen",
            query=RequestsQuery, response=RequestPage)
 def list_requests(query: RequestsQuery) -> RequestPage:
-    after = decode_cursor(query.cursor, str, int)
+    values = decode_cursor(query.cursor, str, int)
+    after = (cursor_time(values[0]), int(values[1])) if values else None
     language = request_language()
     with current().db.session() as session:
         found = requests_for_citizen(session=session, citizen_id=citizen_id(), status=query.status, after=after,
-                                     limit=query.limit)
+                                     limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit, key=lambda r: (r.submitted_at.isoformat(), r.id))
         kept = preload(session, Service, (r.service_id for r in rows)) + preload(  # noqa: F841 (kept alive)
             session, Agency, (r.agency_id for r in rows))
@@ -74,7 +77,5 @@ def list_requests(query: RequestsQuery) -> RequestPage:
            auth="citizen", path_params={"tracking": Tracking}, response=RequestDetailOut)
 def get_my_request(tracking: str) -> RequestDetailOut:
     with current().db.session() as session:
-        request = get_request(session=session, tracking_number=tracking)
-        if request.citizen_id != citizen_id():  # someone else's application does not exist for you
-            raise ServiceRequestNotFound(f"No application {request.tracking_number}.")
+        request = get_request(session=session, tracking_number=tracking, viewer=Viewer(citizen_id=citizen_id()))
         return request_detail_out(session, request, request_language())

@@ -15,13 +15,15 @@ from app.applications.models import (
     ALLOWED_TRANSITIONS,
     STATUSES,
     SUBMITTED,
+    TERMINAL_STATUSES,
     ServiceRequest,
     StatusEvent,
     TrackingSequence,
 )
+from app.applications.tracking import format_tracking_number, normalise_tracking_number
 from app.catalogue.models import Agency, Service
 from app.citizens.models import Citizen
-from app.errors import IllegalTransition, InvalidTrackingNumber, ServiceRequestNotFound, ValidationFailed
+from app.errors import IllegalTransition, ServiceRequestNotFound, ValidationFailed
 from app.messages import text
 from app.messages.formatting import format_date
 from app.notifications.service import queue_notification
@@ -29,17 +31,29 @@ from app.timeutil import utcnow
 
 log = logging.getLogger("rabta.applications")
 
-TRACKING_PATTERN = re.compile(r"^([A-Z]{2,6})-?(\d{4})-?(\d{6})$")
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking about an application: a citizen (by account) or an agency (its officers and keys).
+
+    `everyone` is the platform admin's view. A viewer with neither sees nothing (an unknown number)."""
+
+    citizen_id: int | None = None
+    agency_id: int | None = None
+    everyone: bool = False
+
+    def may_see(self, request: ServiceRequest) -> bool:
+        """The one visibility rule: the applicant and the agency that handles it, nobody else."""
+        if self.everyone:
+            return True
+        if self.citizen_id is not None and request.citizen_id == self.citizen_id:
+            return True
+        return self.agency_id is not None and request.agency_id == self.agency_id
 
 
-def normalise_tracking_number(raw: str) -> str:
-    """Accept `dom-2026-000001`, `DOM 2026 000001` or `DOM2026000001`."""
-    compact = re.sub(r"[\s_.]+", "-", (raw or "").strip().upper())
-    match = TRACKING_PATTERN.match(compact.replace("--", "-"))
-    if not match:
-        raise InvalidTrackingNumber("Tracking numbers look like DOM-2026-000001.")
-    prefix, year, sequence = match.groups()
-    return f"{prefix}-{year}-{sequence}"
+def is_overdue(request: ServiceRequest, now: datetime) -> bool:
+    """Still open and past its service-level due time."""
+    return request.status not in TERMINAL_STATUSES and request.sla_due_at < now
 
 
 def next_tracking_number(*, session: Session, prefix: str, year: int) -> str:
@@ -52,7 +66,7 @@ def next_tracking_number(*, session: Session, prefix: str, year: int) -> str:
         session.add(TrackingSequence(year=year, last_value=1))
         session.flush()
         bumped = 1
-    return f"{prefix}-{year}-{bumped:06d}"
+    return format_tracking_number(prefix, year, bumped)
 
 
 def submit_request(
@@ -95,26 +109,25 @@ def validate_details(service: Service, details: dict[str, Any]) -> dict[str, Any
     return clean
 
 
-def get_request(*, session: Session, tracking_number: str, lock: bool = False) -> ServiceRequest:
+def get_request(*, session: Session, tracking_number: str, viewer: Viewer, lock: bool = False) -> ServiceRequest:
+    """The application `viewer` may see; one they may not see is answered exactly like one that does not
+    exist, so no channel becomes an oracle for other people's (sequential) tracking numbers."""
     number = normalise_tracking_number(tracking_number)
     query = select(ServiceRequest).where(ServiceRequest.tracking_number == number)
     if lock:
         query = query.with_for_update()
     request = session.exec(query).first()
-    if request is None:
+    if request is None or not viewer.may_see(request):
         raise ServiceRequestNotFound(f"No application {number}.")
     return request
 
 
 def transition(
-    *, session: Session, tracking_number: str, to_status: str, actor: str, note: str = "",
-    agency_id: int | None = None,
+    *, session: Session, tracking_number: str, to_status: str, actor: str, viewer: Viewer, note: str = "",
 ) -> ServiceRequest:
     """Move an application to `to_status`, record the history and notify the citizen,
     all in the caller's transaction. An illegal move raises and writes nothing."""
-    request = get_request(session=session, tracking_number=tracking_number, lock=True)
-    if agency_id is not None and request.agency_id != agency_id:
-        raise ServiceRequestNotFound(f"No application {request.tracking_number}.")
+    request = get_request(session=session, tracking_number=tracking_number, viewer=viewer, lock=True)
     if to_status not in STATUSES:
         raise ValidationFailed(f"Unknown status {to_status!r}.", field_errors={"to": "unknown status"})
     if to_status not in ALLOWED_TRANSITIONS[request.status]:
@@ -150,17 +163,12 @@ def history(*, session: Session, request: ServiceRequest) -> list[StatusEvent]:
     return list(session.exec(query))
 
 
-def list_for_citizen(*, session: Session, citizen_id: int) -> list[ServiceRequest]:
-    query = (select(ServiceRequest).where(ServiceRequest.citizen_id == citizen_id)
-             .order_by(ServiceRequest.submitted_at.desc()))  # type: ignore[attr-defined]
-    return list(session.exec(query))
-
-
 @dataclass(frozen=True)
 class StatusView:
-    """An application's status as every channel shows it."""
+    """An application's status as every channel shows it (the API serialises it as it is)."""
 
     tracking_number: str
+    service_code: str
     service_name: str
     agency_code: str
     status: str
@@ -168,6 +176,11 @@ class StatusView:
     last_changed: str
     next_step: str
     sla_due: str
+    submitted_at: datetime
+    last_changed_at: datetime
+    sla_due_at: datetime
+    overdue: bool
+    details: dict[str, str]
 
     def render(self, language: str) -> str:
         return text("request.status", language, tracking=self.tracking_number, service=self.service_name,
@@ -180,6 +193,7 @@ def status_view(*, session: Session, request: ServiceRequest, language: str) -> 
     due = format_date(request.sla_due_at)
     return StatusView(
         tracking_number=request.tracking_number,
+        service_code=service.code if service else "",
         service_name=service.name_in(language) if service else "",
         agency_code=agency.code if agency else "",
         status=request.status,
@@ -187,10 +201,34 @@ def status_view(*, session: Session, request: ServiceRequest, language: str) -> 
         last_changed=format_date(request.last_changed_at),
         next_step=text(f"next.{request.status}", language, due=due),
         sla_due=due,
+        submitted_at=request.submitted_at,
+        last_changed_at=request.last_changed_at,
+        sla_due_at=request.sla_due_at,
+        overdue=is_overdue(request, utcnow()),
+        details={str(key): str(value) for key, value in (request.details or {}).items()},
     )
 
 
-def lookup_status(*, session: Session, tracking_number: str, language: str) -> StatusView:
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One status change, as the applicant's timeline and the console's show it."""
+
+    from_status: str | None
+    to_status: str
+    status_label: str
+    note: str
+    actor: str
+    at: datetime
+
+
+def history_view(*, session: Session, request: ServiceRequest, language: str) -> list[HistoryEntry]:
+    return [HistoryEntry(from_status=event.from_status, to_status=event.to_status,
+                         status_label=text(f"status.{event.to_status}", language), note=event.note,
+                         actor=event.actor, at=event.created_at)
+            for event in history(session=session, request=request)]
+
+
+def lookup_status(*, session: Session, tracking_number: str, viewer: Viewer, language: str) -> StatusView:
     """The one answer to "where is my application?" for USSD, SMS and the API."""
-    request = get_request(session=session, tracking_number=tracking_number)
+    request = get_request(session=session, tracking_number=tracking_number, viewer=viewer)
     return status_view(session=session, request=request, language=language)

@@ -31,6 +31,8 @@ class Bill(BillBase, table=True):
     agency_id: int = Field(foreign_key="agency.id", index=True)
     citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
     status: str = Field(default=UNPAID, max_length=8, index=True)
+    # The deployment-zone date the agency issued it: nothing is payable for a day before it.
+    issued_on: date = Field(default_factory=date.today)
     paid_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     paid_amount: int | None = Field(default=None, sa_type=BigInteger)
     # The payment that settled the bill (compare-and-set target for the payments rail).

@@ -1,8 +1,11 @@
-"""Bills and challans: identity by PSID, what is payable today."""
+"""Bills and challans: identity by PSID, the price on a day, issuing, blocking, listing.
+
+Whether a bill can be paid now (paid, blocked, a payment in flight...) is decided by
+`payments.payability`, which builds on `amount_payable_on` here.
+"""
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -11,36 +14,37 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.bills.models import BILL_KINDS, BLOCKED, PAID, UNPAID, Bill
+from app.bills.psid import PSID_LENGTH, normalise_psid
 from app.catalogue.models import Agency
-from app.errors import AlreadyExists, BillAlreadyPaid, BillNotFound, InvalidPsid, ValidationFailed
+from app.errors import AlreadyExists, BillAlreadyPaid, BillNotFound, ValidationFailed
 from app.messages import text
 from app.messages.formatting import format_date, format_money
 from app.timeutil import today as utc_today
 
-PSID_LENGTH = 17
 
-
-def normalise_psid(raw: str) -> str:
-    digits = re.sub(r"[\s\-]", "", raw or "")
-    # ASCII only: str.isdigit() also accepts other scripts' digits, which no PSID is stored with.
-    if not (digits.isascii() and digits.isdigit()) or len(digits) != PSID_LENGTH:
-        raise InvalidPsid("A PSID is 17 digits.")
-    return digits
-
-
-def get_bill(*, session: Session, psid: str, lock: bool = False) -> Bill:
+def find_bill(*, session: Session, psid: str, lock: bool = False) -> Bill | None:
+    """The bill with this PSID, or None; a malformed PSID raises InvalidPsid."""
     query = select(Bill).where(Bill.psid == normalise_psid(psid))
     if lock:
         query = query.with_for_update()
-    bill = session.exec(query).first()
+    return session.exec(query).first()
+
+
+def get_bill(*, session: Session, psid: str, lock: bool = False) -> Bill:
+    bill = find_bill(session=session, psid=psid, lock=lock)
     if bill is None:
         raise BillNotFound("No bill with that PSID.")
     return bill
 
 
 def amount_payable_on(bill: Bill, on: date) -> int:
-    """Within the due date (inclusive) the base amount; after it, the surcharged one."""
+    """The price of a bill on a day: within the due date (inclusive) the base amount, after it the surcharged one."""
     return bill.amount_within_due if on <= bill.due_date else bill.amount_after_due
+
+
+def is_overdue(bill: Bill, on: date) -> bool:
+    """An unpaid bill past its due date (it now costs the after-due amount)."""
+    return bill.status == UNPAID and on > bill.due_date
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,14 @@ class BillInquiry:
         return text("bill.unpaid", language, payable=payable, due=due, after=after, **common)
 
 
-def inquire_bill(*, session: Session, psid: str, on: date | None = None, language: str = "en") -> BillInquiry:
-    """What a bill is and what is payable *today* (after-due surcharge included)."""
+def inquire_bill(*, session: Session, psid: str, on: date, language: str = "en") -> BillInquiry:
+    """What a bill is and what paying it on day `on` costs (after-due surcharge included)."""
     bill = get_bill(session=session, psid=psid)
     return inquiry_for(session=session, bill=bill, on=on, language=language)
 
 
-def inquiry_for(*, session: Session, bill: Bill, on: date | None = None, language: str = "en") -> BillInquiry:
-    day = on or utc_today()
+def inquiry_for(*, session: Session, bill: Bill, on: date, language: str = "en") -> BillInquiry:
+    day = on
     agency = session.get(Agency, bill.agency_id)
     return BillInquiry(
         psid=bill.psid, agency_code=agency.code if agency else "",
@@ -93,7 +97,7 @@ def inquiry_for(*, session: Session, bill: Bill, on: date | None = None, languag
         status=bill.status, currency=bill.currency, due_date=bill.due_date,
         amount_within_due=bill.amount_within_due, amount_after_due=bill.amount_after_due,
         payable_now=amount_payable_on(bill, day) if bill.status == UNPAID else None,
-        is_overdue=bill.status == UNPAID and day > bill.due_date,
+        is_overdue=is_overdue(bill, day),
         paid_at_text=format_date(bill.paid_at) if bill.paid_at else "",
         citizen_id=bill.citizen_id,
     )
@@ -102,7 +106,7 @@ def inquiry_for(*, session: Session, bill: Bill, on: date | None = None, languag
 def issue_bill(
     *, session: Session, agency: Agency, psid: str, kind: str, description: str, amount_within_due: int,
     amount_after_due: int | None, due_date: date, citizen_id: int | None = None, currency: str = "PKR",
-    billing_month: str = "",
+    billing_month: str = "", issued_on: date | None = None,
 ) -> Bill:
     psid = normalise_psid(psid)
     if kind not in BILL_KINDS:
@@ -116,7 +120,7 @@ def issue_bill(
     bill = Bill(psid=psid, agency_id=agency.id or 0, kind=kind, description=description.strip()[:200],
                 amount_within_due=amount_within_due, amount_after_due=after, currency=currency,
                 due_date=due_date, citizen_id=citizen_id, status=UNPAID,
-                billing_month=billing_month or due_date.strftime("%y%m"))
+                billing_month=billing_month or due_date.strftime("%y%m"), issued_on=issued_on or utc_today())
     session.add(bill)
     session.flush()
     return bill
@@ -125,8 +129,19 @@ def issue_bill(
 def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Bill]:
     """Unpaid bills of a citizen, newest due date first."""
     query = (select(Bill).where(Bill.citizen_id == citizen_id, Bill.status == UNPAID)
-             .order_by(Bill.due_date.desc(), Bill.id.desc()))  # type: ignore[attr-defined, union-attr]
+             .order_by(col(Bill.due_date).desc(), col(Bill.id).desc()))
     return list(session.exec(query))
+
+
+def list_bills(*, session: Session, citizen_id: int, status: str | None = None, before_id: int | None = None,
+               limit: int = 20) -> list[Bill]:
+    """A citizen's bills, newest first; `before_id` pages backwards."""
+    query = select(Bill).where(Bill.citizen_id == citizen_id)
+    if status:
+        query = query.where(Bill.status == status)
+    if before_id is not None:
+        query = query.where(col(Bill.id) < before_id)
+    return list(session.exec(query.order_by(col(Bill.id).desc()).limit(limit)))
 
 
 def _agency_bill(session: Session, psid: str, agency_id: int | None) -> Bill:

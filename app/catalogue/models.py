@@ -25,10 +25,6 @@ class Agency(AgencyBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
-class AgencyPublic(AgencyBase):
-    id: int
-
-
 class ServiceBase(LocalisedNames):
     code: str = Field(max_length=16, unique=True, description="Also the tracking-number prefix")
     fee_paisa: int = Field(default=0, ge=0)
@@ -41,8 +37,3 @@ class Service(ServiceBase, table=True):
     agency_id: int = Field(foreign_key="agency.id", index=True)
     # Field name -> {"label": ..., "pattern": ..., "required": bool}; checked when an application is made.
     required_fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class ServicePublic(ServiceBase):
-    id: int
-    agency_code: str

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.catalogue.models import Agency, Service, ServicePublic
+from app.catalogue.models import Agency, Service
 from app.errors import AgencyNotFound, ServiceNotFound
 
 
@@ -56,7 +56,6 @@ def upsert_service(*, session: Session, agency: Agency, code: str, **fields: Any
     return service
 
 
-def to_public(*, session: Session, service: Service) -> ServicePublic:
-    agency = session.get(Agency, service.agency_id)
-    return ServicePublic(**service.model_dump(exclude={"required_fields", "agency_id"}),
-                         agency_code=agency.code if agency else "")
+def agency_codes(*, session: Session) -> dict[int, str]:
+    """Agency id -> code, for lists that show each row's agency (a handful of rows, read once)."""
+    return {agency.id or 0: agency.code for agency in list_agencies(session=session)}

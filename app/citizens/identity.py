@@ -9,7 +9,8 @@ import phonenumbers
 from app.errors import InvalidCnic, InvalidPhoneNumber
 
 CNIC_DIGITS = 13
-_CNIC_PATTERN = re.compile(r"^\d{5}-?\d{7}-?\d$")
+# ASCII digits only: other scripts' digits would be stored as a different CNIC.
+_CNIC_PATTERN = re.compile(r"^[0-9]{5}-?[0-9]{7}-?[0-9]$")
 
 
 def normalise_msisdn(raw: str, region: str = "PK") -> str:

@@ -18,14 +18,6 @@ class CitizenBase(SQLModel):
     language: str = Field(default="en", max_length=8)
 
 
-class CitizenCreate(SQLModel):
-    msisdn: str
-    name: str = ""
-    language: str = "en"
-    cnic: str | None = None
-    pin: str | None = None
-
-
 class Citizen(CitizenBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cnic: str | None = Field(default=None, max_length=13, unique=True)
@@ -35,10 +27,3 @@ class Citizen(CitizenBase, table=True):
     sms_opt_out: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-
-
-class CitizenPublic(CitizenBase):
-    id: int
-    cnic_masked: str = ""
-    has_pin: bool = False
-    sms_opt_out: bool = False

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from app.citizens.identity import mask_cnic, normalise_cnic, normalise_msisdn
-from app.citizens.models import LANGUAGES, Citizen, CitizenPublic
+from app.citizens.models import LANGUAGES, Citizen
 from app.citizens.pins import hash_pin, pin_matches, validate_new_pin
 from app.errors import (
     AlreadyExists,
@@ -111,13 +111,53 @@ def set_language(*, session: Session, citizen: Citizen, language: str) -> Citize
     return citizen
 
 
-def set_pin(*, session: Session, citizen: Citizen, new_pin: str) -> Citizen:
-    citizen.pin_hash = hash_pin(validate_new_pin(new_pin))
-    citizen.pin_failed_attempts = 0
-    citizen.pin_locked_until = None
+def set_sms_reminders(*, session: Session, citizen: Citizen, enabled: bool) -> Citizen:
+    """The one writer of a citizen's opt-out (SMS STOP/START, the app's preferences, the console).
+    Only non-essential messages (reminders) are affected; `notifications.service.dispatch` enforces it."""
+    citizen.sms_opt_out = not enabled
     citizen.updated_at = utcnow()
     session.add(citizen)
     return citizen
+
+
+def update_profile(*, session: Session, citizen: Citizen, name: str | None = None, cnic: str | None = None,
+                   language: str | None = None, sms_reminders: bool | None = None) -> Citizen:
+    if name is not None:
+        citizen.name = name.strip()
+    if cnic is not None:
+        set_cnic(session=session, citizen=citizen, cnic=cnic)
+    if language is not None:
+        set_language(session=session, citizen=citizen, language=language)
+    if sms_reminders is not None:
+        set_sms_reminders(session=session, citizen=citizen, enabled=sms_reminders)
+    citizen.updated_at = utcnow()
+    session.add(citizen)
+    session.flush()
+    return citizen
+
+
+def change_pin(*, session: Session, citizen: Citizen, new_pin: str, old_pin: str | None = None,
+               code_verified: bool = False) -> DomainError | None:
+    """Set or change the transaction PIN, on every channel.
+
+    The first PIN needs nothing more. Changing an existing one needs the old PIN (counted by the
+    lockout like any PIN attempt) or a one-time code just sent to the number (`code_verified`). A
+    lockout is never cleared by a PIN change. A wrong old PIN is returned, not raised: the caller
+    commits the attempt counter, then reports it.
+    """
+    validate_new_pin(new_pin, field="new_pin")
+    if citizen.pin_hash and not code_verified:
+        if not old_pin:
+            raise ValidationFailed("Give your current PIN or a fresh one-time code.",
+                                   field_errors={"old_pin": "required"})
+        outcome = attempt_pin(session=session, citizen_id=citizen.id or 0, pin=old_pin)
+        if outcome.error is not None:
+            return outcome.error
+    citizen.pin_hash = hash_pin(new_pin)
+    citizen.updated_at = utcnow()
+    session.add(citizen)
+    session.flush()
+    return None
 
 
 @dataclass(frozen=True)
@@ -169,10 +209,3 @@ def _record_pin_attempts(session: Session, citizen: Citizen, *, attempts: int,
     citizen.pin_locked_until = locked_until
     session.add(citizen)
     session.flush()
-
-
-def to_public(citizen: Citizen) -> CitizenPublic:
-    return CitizenPublic(
-        id=citizen.id or 0, msisdn=citizen.msisdn, name=citizen.name, language=citizen.language,
-        cnic_masked=mask_cnic(citizen.cnic), has_pin=bool(citizen.pin_hash), sms_opt_out=citizen.sms_opt_out,
-    )

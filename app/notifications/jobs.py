@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from app.notifications.service import (
-    Dispatcher,
-    claim_pending,
-    console_dispatcher,
-    dispatch,
-    mark_failed,
-)
+from app.notifications.service import claim_pending, dispatch, mark_failed
 from app.queue import NOTIFICATIONS
 from app.runtime import Runtime, current
 
 log = logging.getLogger("rabta.notifications")
 
 KICK_KEY = "rabta:outbox:kick"
-DISPATCHER_KEY = "notification_dispatcher"
 BATCH_SIZE = 200
-
-
-def dispatcher_for(runtime: Runtime) -> Dispatcher:
-    dispatcher: Dispatcher = runtime.extras.get(DISPATCHER_KEY, console_dispatcher)
-    return dispatcher
 
 
 def kick_outbox(runtime: Runtime) -> None:
@@ -36,7 +24,6 @@ def drain_outbox() -> int:
     """Dispatch every pending outbox row; safe to run twice or concurrently."""
     runtime = current()
     runtime.redis.delete(KICK_KEY)
-    dispatcher = dispatcher_for(runtime)
     total = 0
     while True:
         with runtime.db.transaction() as session:
@@ -45,7 +32,7 @@ def drain_outbox() -> int:
             for notification in batch:
                 try:
                     with session.begin_nested():
-                        dispatch(session=session, notification=notification, dispatcher=dispatcher)
+                        dispatch(session=session, notification=notification, dispatchers=runtime.dispatchers)
                 except Exception as exc:  # one bad row must not block the others
                     log.exception("dispatching notification %s failed", notification.id)
                     failed.append((notification.id or 0, f"{type(exc).__name__}: {exc}"))

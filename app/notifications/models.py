@@ -23,6 +23,7 @@ class Notification(SQLModel, table=True):
     citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
     msisdn: str = Field(max_length=20)
     language: str = Field(default="en", max_length=8)
+    channel: str = Field(default="sms", max_length=16, description="Which dispatcher delivers it")
     kind: str = Field(max_length=40, description="status_change, payment_receipt, otp, ...")
     essential: bool = Field(default=True, description="False for reminders a citizen may opt out of")
     body: str = Field(max_length=2000)

@@ -2,24 +2,24 @@
 
 A domain change that owes a citizen a message calls `queue_notification` with the
 same session it changes data in, so the row commits or rolls back with the change.
-After commit the session's kick hook enqueues a drain; a periodic sweep drains
-anything a lost kick left behind.
+It records a `NotificationQueued` event; after commit the bus (wired in
+`app.bootstrap`) enqueues a drain, and a periodic sweep drains anything a lost kick
+left behind. The drain hands each row to the dispatcher of its channel.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.citizens.identity import mask_msisdn
+from app.bus import Event, record
 from app.citizens.models import Citizen
 from app.citizens.service import opted_out_of_reminders
-from app.db import after_commit
 from app.messages import text
 from app.notifications.models import (
     OUTBOX_DISPATCHED,
@@ -32,15 +32,22 @@ from app.timeutil import utcnow
 
 log = logging.getLogger("rabta.notifications")
 
-OUTBOX_KICK_KEY = "rabta_outbox_kick"
+SMS_CHANNEL = "sms"
 # Called inside the drain transaction; raising marks the row failed for a retry.
 Dispatcher = Callable[[Session, Notification], None]
+# Channel name -> its dispatcher; built once by `app.bootstrap`.
+Dispatchers = Mapping[str, Dispatcher]
+
+
+@dataclass(frozen=True)
+class NotificationQueued(Event):
+    notification_id: int
 
 
 def queue_notification(
     *, session: Session, kind: str, template: str, params: dict[str, Any],
     citizen: Citizen | None = None, msisdn: str | None = None, language: str | None = None,
-    essential: bool = True, dedupe_key: str | None = None,
+    essential: bool = True, dedupe_key: str | None = None, channel: str = SMS_CHANNEL,
 ) -> Notification | None:
     """Write an outbox row in the caller's transaction. With a `dedupe_key` seen
     before, nothing is written and None is returned (a notification is owed once)."""
@@ -53,13 +60,11 @@ def queue_notification(
     notification = Notification(
         citizen_id=citizen.id if citizen else None, msisdn=number, language=lang, kind=kind,
         essential=essential, body=text(template, lang, **params), params={"template": template, **params},
-        dedupe_key=dedupe_key,
+        dedupe_key=dedupe_key, channel=channel,
     )
     session.add(notification)
     session.flush()
-    kick = session.info.get(OUTBOX_KICK_KEY)
-    if kick is not None:
-        after_commit(session, kick)
+    record(session, NotificationQueued(notification.id or 0))
     return notification
 
 
@@ -77,12 +82,18 @@ def claim_pending(*, session: Session, limit: int = 100) -> list[Notification]:
     return list(session.exec(query))
 
 
-def dispatch(*, session: Session, notification: Notification, dispatcher: Dispatcher) -> None:
-    """Hand one outbox row to the channel, honouring the citizen's opt-out for non-essential ones."""
+def dispatch(*, session: Session, notification: Notification, dispatchers: Dispatchers) -> None:
+    """Hand one outbox row to its channel's dispatcher.
+
+    This is the one place opt-out is enforced: a non-essential message (a reminder) to a
+    citizen who opted out is skipped here, whatever the channel and whoever owed it."""
     notification.attempts += 1
     if not notification.essential and opted_out_of_reminders(session=session, citizen_id=notification.citizen_id):
         notification.status = OUTBOX_SKIPPED
     else:
+        dispatcher = dispatchers.get(notification.channel)
+        if dispatcher is None:
+            raise LookupError(f"no dispatcher for channel {notification.channel!r}")
         dispatcher(session, notification)
         notification.status = OUTBOX_DISPATCHED
         notification.dispatched_at = utcnow()
@@ -97,14 +108,3 @@ def mark_failed(*, session: Session, notification_id: int, error: str, max_attem
     notification.last_error = error[:500]
     notification.status = OUTBOX_FAILED if notification.attempts >= max_attempts else OUTBOX_PENDING
     session.add(notification)
-
-
-SECRET_KINDS = frozenset({"otp"})
-
-
-def console_dispatcher(session: Session, notification: Notification) -> None:
-    """Fallback when no SMS channel is installed: the message goes to the log (codes masked)."""
-    body = notification.body
-    if notification.kind in SECRET_KINDS:
-        body = re.sub(r"\d", "*", body)
-    log.info("SMS to %s [%s]: %s", mask_msisdn(notification.msisdn), notification.kind, body)

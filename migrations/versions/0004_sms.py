@@ -1,7 +1,7 @@
 """SMS: inbound texts (deduplicated per provider message id) and outbound texts with delivery state.
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0002
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import app.timeutil
 
 revision: str = "0004"
-down_revision: str | None = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

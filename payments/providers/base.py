@@ -84,6 +84,7 @@ class MalformedCallback(Exception):
 
 class WalletProvider(ABC):
     name: str
+    title: str  # what payers call it, e.g. "JazzCash"
 
     @abstractmethod
     def start_charge(self, request: ChargeRequest) -> ChargeStatus:

@@ -89,12 +89,13 @@ EMPTY_INQUIRY = {"consumer_Detail": "", "bill_status": "", "due_date": "", "amou
                  "tran_auth_Id": "", "reserved": ""}
 
 
-def inquiry_answer(code: str, inquiry: BillInquiry | None = None, *, billing_month: str = "",
-                   paid_on: datetime | None = None, paid_amount: int | None = None,
+def inquiry_answer(code: str, inquiry: BillInquiry | None = None, *, blocked: bool = False,
+                   billing_month: str = "", paid_on: datetime | None = None, paid_amount: int | None = None,
                    tran_auth_id: str | None = None) -> dict[str, str]:
+    """`blocked`: the bill cannot be paid now (blocked by the agency, or a payment in flight)."""
     if inquiry is None:
         return {"response_Code": code, **EMPTY_INQUIRY}
-    status = {PAID: "P", BLOCKED: "B"}.get(inquiry.status, "U")
+    status = "P" if inquiry.status == PAID else "B" if blocked or inquiry.status == BLOCKED else "U"
     answer = {
         "response_Code": code,
         "consumer_Detail": f"{inquiry.agency_code} {inquiry.description}"[:30],

@@ -13,7 +13,7 @@ import hmac
 import json
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import requests
@@ -34,6 +34,9 @@ from payments.providers.base import (
     reason_code,
 )
 
+if TYPE_CHECKING:
+    from app.settings import Settings
+
 SIGNATURE_HEADER = "X-Sandbox-Signature"
 TIMESTAMP_HEADER = "X-Sandbox-Timestamp"
 STATES = {"pending": CHARGE_PENDING, "succeeded": CHARGE_SUCCEEDED, "failed": CHARGE_FAILED}
@@ -45,12 +48,19 @@ def sign(secret: str, timestamp: str, message: bytes) -> str:
 
 class SandboxWallet(WalletProvider):
     name = "sandbox"
+    title = "Sandbox wallet"
 
     def __init__(self, *, base_url: str, secret: str, timeout: float = 10.0, tolerance: int = 300) -> None:
         self.base_url = base_url.rstrip("/")
         self.secret = secret
         self.timeout = timeout
         self.tolerance = tolerance
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SandboxWallet:
+        return cls(base_url=settings.SANDBOX_WALLET_URL, secret=settings.SANDBOX_WALLET_SECRET,
+                   timeout=settings.PAYMENT_PROVIDER_TIMEOUT_SECONDS,
+                   tolerance=settings.PAYMENT_CALLBACK_TOLERANCE_SECONDS)
 
     # -- outgoing -----------------------------------------------------------------------------------------
 

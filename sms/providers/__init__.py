@@ -1,7 +1,9 @@
-"""SMS providers: one module each behind one small interface (see `base.py`).
+"""SMS providers: one module each implementing `SmsProvider` (see `base.py`), registered below.
 
-Clients are built once per process and reused, so the SDKs keep their HTTP
-connections alive across messages (the send path is throughput-bound).
+`SmsProviders` is built once per process by `app.bootstrap`; each adapter is built once
+and reused, so the SDKs keep their HTTP connections alive across messages (the send
+path is throughput-bound). The channel's routes are made from this registry: a provider
+with an `inbound_path` gets its inbound and delivery-report endpoints.
 """
 
 from __future__ import annotations
@@ -9,61 +11,57 @@ from __future__ import annotations
 import threading
 
 from app.settings import Settings
-from sms.providers.base import Provider, ProviderNotConfigured
+from sms.providers.africastalking import AfricasTalkingProvider
+from sms.providers.base import ProviderNotConfigured, SmsProvider
+from sms.providers.console import ConsoleProvider
+from sms.providers.twilio import TwilioProvider
 
-CONSOLE, TWILIO, AFRICASTALKING = "console", "twilio", "africastalking"
-PROVIDER_NAMES = (CONSOLE, TWILIO, AFRICASTALKING)
-
-_cache: dict[tuple[str, str], Provider] = {}
-_lock = threading.Lock()
-
-
-def is_configured(name: str, settings: Settings) -> bool:
-    if name == CONSOLE:
-        return True
-    if name == TWILIO:
-        return bool(settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and settings.TWILIO_FROM)
-    if name == AFRICASTALKING:
-        return bool(settings.AT_USERNAME and settings.AT_API_KEY)
-    return False
+SMS_ADAPTERS: dict[str, type[SmsProvider]] = {
+    ConsoleProvider.name: ConsoleProvider,
+    TwilioProvider.name: TwilioProvider,
+    AfricasTalkingProvider.name: AfricasTalkingProvider,
+}
+CONSOLE = ConsoleProvider.name
 
 
-def get_provider(name: str, settings: Settings) -> Provider:
-    """The process-wide client for `name`, rebuilt when its settings change."""
-    if not is_configured(name, settings):
-        raise ProviderNotConfigured(f"SMS provider {name!r} is not configured")
-    key = (name, _fingerprint(name, settings))
-    with _lock:
-        provider = _cache.get(key)
-        if provider is None:
-            provider = _build(name, settings)
-            _cache[key] = provider
-    return provider
+class SmsProviders:
+    """The SMS provider adapters of this process: the primary (`SMS_PROVIDER`) and an optional fallback."""
+
+    def __init__(self, settings: Settings, adapters: dict[str, type[SmsProvider]] | None = None) -> None:
+        self.settings = settings
+        self.adapters = dict(adapters if adapters is not None else SMS_ADAPTERS)
+        if settings.SMS_PROVIDER not in self.adapters:
+            raise ValueError(f"SMS_PROVIDER={settings.SMS_PROVIDER!r}: choose one of {', '.join(self.adapters)}")
+        self._built: dict[str, SmsProvider] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def primary(self) -> str:
+        return self.settings.SMS_PROVIDER
+
+    @property
+    def fallback(self) -> str | None:
+        """The provider the 3rd and 4th attempts use, when one is set and configured."""
+        name = self.settings.SMS_FALLBACK_PROVIDER
+        return name if name and name != self.primary and self.is_configured(name) else None
+
+    def is_configured(self, name: str) -> bool:
+        adapter = self.adapters.get(name)
+        return adapter is not None and adapter.is_configured(self.settings)
+
+    def adapter(self, name: str) -> SmsProvider:
+        """The adapter for webhooks from `name` (built even when it cannot send: its checks then refuse)."""
+        with self._lock:
+            provider = self._built.get(name)
+            if provider is None:
+                provider = self._built[name] = self.adapters[name](self.settings)
+        return provider
+
+    def sender(self, name: str) -> SmsProvider:
+        """The adapter to send through; ProviderNotConfigured when its settings are missing."""
+        if not self.is_configured(name):
+            raise ProviderNotConfigured(f"SMS provider {name!r} is not configured")
+        return self.adapter(name)
 
 
-def _fingerprint(name: str, settings: Settings) -> str:
-    if name == TWILIO:
-        values = [settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_FROM,
-                  settings.TWILIO_API_BASE_URL, settings.PUBLIC_BASE_URL]
-    elif name == AFRICASTALKING:
-        values = [settings.AT_USERNAME, settings.AT_API_KEY, settings.AT_SENDER_ID, settings.AT_API_BASE_URL]
-    else:
-        values = []
-    return "|".join(str(v) for v in values)
-
-
-def _build(name: str, settings: Settings) -> Provider:
-    if name == TWILIO:
-        from sms.providers.twilio import TwilioProvider
-
-        return TwilioProvider(settings)
-    if name == AFRICASTALKING:
-        from sms.providers.africastalking import AfricasTalkingProvider
-
-        return AfricasTalkingProvider(settings)
-    from sms.providers.console import ConsoleProvider
-
-    return ConsoleProvider()
-
-
-__all__ = ["PROVIDER_NAMES", "Provider", "ProviderNotConfigured", "get_provider", "is_configured"]
+__all__ = ["CONSOLE", "SMS_ADAPTERS", "ProviderNotConfigured", "SmsProvider", "SmsProviders"]

@@ -1,4 +1,5 @@
-"""Africa's Talking through the official `africastalking` SDK.
+"""Africa's Talking through the official `africastalking` SDK: sending, token-protected webhooks,
+delivery reports.
 
 The SDK builds the request (URL from its `_baseUrl` attribute, form fields,
 `apiKey` header); `AT_API_BASE_URL` replaces `_baseUrl` so tests and staging reach
@@ -11,13 +12,27 @@ SDK-built request on one pooled session and keep the status.
 from __future__ import annotations
 
 import urllib.request
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import requests
 from africastalking.SMS import SMSService
 
-from app.settings import Settings
-from sms.providers.base import SendFailed, SendResult, http_status_retryable
+from app.webhooks import at_token_matches
+from sms.models import DELIVERED, FAILED, SENT, UNDELIVERED
+from sms.providers.base import (
+    DeliveryReport,
+    InboundText,
+    SendFailed,
+    SendResult,
+    SmsProvider,
+    WebhookRequest,
+    http_status_retryable,
+    required,
+)
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 API_VERSION_PATH = "/version1"
 # Per-recipient status codes in the send response: 100 Processed, 101 Sent, 102 Queued.
@@ -26,6 +41,12 @@ ACCEPTED_CODES = frozenset({100, 101, 102})
 # 409 DoNotDisturbRejection: the same every time.
 PERMANENT_CODES = frozenset({402, 403, 404, 406, 409})
 REQUEST_TIMEOUT_SECONDS = (3.05, 10.0)
+STATUSES: dict[str, str] = {
+    "Sent": SENT, "Submitted": SENT, "Buffered": SENT, "Success": DELIVERED, "Failed": UNDELIVERED,
+    "Rejected": FAILED,
+}
+# Held at the operator (the handset is off or out of coverage): retried after a while, see sms.delivery.
+BUFFERED = "Buffered"
 
 
 class ATHttpError(Exception):
@@ -53,17 +74,46 @@ def api_base_url(configured: str) -> str:
     return root if root.endswith(API_VERSION_PATH) else root + API_VERSION_PATH
 
 
-class AfricasTalkingProvider:
+class AfricasTalkingProvider(SmsProvider):
     name = "africastalking"
+    inbound_path = "/sms/africastalking"
+    report_path = "/sms/africastalking/delivery"
+    replies_inline = False  # AT ignores the webhook's body: replies go out through the send queue
 
     def __init__(self, settings: Settings) -> None:
-        self.service = _PooledSMSService(settings.AT_USERNAME, settings.AT_API_KEY)
-        self.service.session = requests.Session()
-        if not urllib.request.getproxies():
-            self.service.session.trust_env = False  # no per-call environment scan for a proxy
-        if settings.AT_API_BASE_URL:
-            self.service._baseUrl = api_base_url(settings.AT_API_BASE_URL)
+        super().__init__(settings)
         self.sender_id = settings.AT_SENDER_ID or None
+
+    @classmethod
+    def is_configured(cls, settings: Settings) -> bool:
+        return bool(settings.AT_USERNAME and settings.AT_API_KEY)
+
+    @cached_property
+    def service(self) -> _PooledSMSService:
+        service = _PooledSMSService(self.settings.AT_USERNAME, self.settings.AT_API_KEY)
+        service.session = requests.Session()
+        if not urllib.request.getproxies():
+            service.session.trust_env = False  # no per-call environment scan for a proxy
+        if self.settings.AT_API_BASE_URL:
+            service._baseUrl = api_base_url(self.settings.AT_API_BASE_URL)
+        return service
+
+    def verify(self, request: WebhookRequest) -> bool:
+        """AT does not sign callbacks: the shared AT_WEBHOOK_TOKEN (the same rule as the USSD callbacks)."""
+        return at_token_matches(request.args, request.headers, self.settings.AT_WEBHOOK_TOKEN)
+
+    def parse_inbound(self, request: WebhookRequest) -> InboundText:
+        message_id, sender = required(request.form, "id", "from")
+        form = request.form
+        return InboundText(self.name, message_id, sender, form.get("to", ""), form.get("text", ""),
+                           form.get("linkId") or None)
+
+    def parse_report(self, request: WebhookRequest) -> DeliveryReport | None:
+        message_id, raw = required(request.form, "id", "status")
+        if raw not in STATUSES:
+            return None
+        reason = (request.form.get("failureReason") or "").strip() or None
+        return DeliveryReport(self.name, message_id[:80], STATUSES[raw], raw, reason, reason)
 
     def send(self, *, to: str, body: str, kind: str) -> SendResult:
         try:

@@ -23,6 +23,7 @@ from app.api.schemas.common import (
     Pin,
     Psid,
     Secret,
+    WalletName,
 )
 from app.applications.models import STATUSES
 from app.bills.models import BILL_STATUSES
@@ -183,6 +184,7 @@ class BillPage(Out):
 
 class PaymentCreate(Body):
     psid: Psid
+    wallet: WalletName | None = Field(default=None, description="One of GET /wallets; default: the first one")
 
 
 class PaymentOut(Out):
@@ -197,8 +199,13 @@ class PaymentOut(Out):
     receipt_number: str | None
     failure_reason: str | None = Field(description="Why it failed, in the caller's language")
     failure_code: str | None = Field(description="Why it failed, as a stable code")
+    wallet: str = Field(description="The wallet charged")
     created_at: datetime
     settled_at: datetime | None
+
+
+class WalletsOut(Out):
+    items: list[str] = Field(description="The wallets a payer may choose, the default first")
 
 
 class PaymentPage(Out):

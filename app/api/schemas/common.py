@@ -6,6 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.applications.tracking import TRACKING_INPUT_PATTERN
+from app.bills.psid import PSID_INPUT_PATTERN
+from app.citizens.pins import PIN_INPUT_PATTERN
+
 # No control characters (PostgreSQL refuses NUL; none belong in names or notes).
 SAFE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
@@ -19,14 +23,14 @@ Secret = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,200}$")]
 
 Language = Literal["en", "ur", "ur-Latn"]
 Otp = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
-Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+Pin = Annotated[str, StringConstraints(pattern=PIN_INPUT_PATTERN)]
 Msisdn = Annotated[str, StringConstraints(pattern=SAFE_PATTERN, min_length=1, max_length=32),
                    Field(examples=["03001234567"])]
 Cnic = Annotated[str, StringConstraints(pattern=r"^[0-9]{5}-?[0-9]{7}-?[0-9]$"), Field(examples=["35202-1234567-2"])]
-Psid = Annotated[str, StringConstraints(pattern=r"^[0-9][0-9 -]{0,39}$"), Field(examples=["10000000000000001"])]
+Psid = Annotated[str, StringConstraints(pattern=PSID_INPUT_PATTERN), Field(examples=["10000000000000001"])]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,16}$")]
-Tracking = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 _.-]{1,40}$"),
-                     Field(examples=["DOM-2026-000001"])]
+Tracking = Annotated[str, StringConstraints(pattern=TRACKING_INPUT_PATTERN), Field(examples=["DOM-2026-000001"])]
+WalletName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,20}$"), Field(examples=["sandbox"])]
 Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 Cursor = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_=-]{1,200}$")]
 Paisa = Annotated[int, Field(ge=0, le=2_000_000_000, description="Amount in paisa (1/100 of a rupee)")]
@@ -62,7 +66,3 @@ class Problem(BaseModel):
     code: str = Field(description="Stable machine-readable error code")
     detail: str = Field(description="Human-readable, localised by Accept-Language")
     errors: dict[str, str] | None = Field(default=None, description="Field name -> what is wrong with it")
-
-
-class Accepted(Out):
-    status: Literal["ok"] = "ok"

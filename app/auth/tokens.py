@@ -20,7 +20,7 @@ import jwt
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.api.models import RefreshToken
+from app.auth.models import RefreshToken
 from app.errors import DomainError, InvalidToken, RefreshTokenReused, TokenExpired
 from app.timeutil import utcnow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from app.api.agency_keys import create_key, list_keys, revoke_key
+from app.auth.agency_keys import create_key, list_keys, revoke_key
 from app.errors import DomainError
 from app.runtime import current
 

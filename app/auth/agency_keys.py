@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from app.api.models import AgencyApiKey
-from app.api.tokens import hash_token
+from app.auth.models import AgencyApiKey
+from app.auth.tokens import hash_token
 from app.catalogue.models import Agency
 from app.catalogue.service import get_agency
 from app.errors import InvalidToken, NotFound
 from app.timeutil import utcnow
 
-log = logging.getLogger("rabta.api.keys")
+log = logging.getLogger("rabta.auth.keys")
 
 KEY_PREFIX = "rbk_"
 

@@ -20,7 +20,7 @@ from app.citizens.service import find_by_msisdn
 from app.errors import InvalidOtp, OtpLocked, RateLimited
 from app.notifications.service import queue_notification
 
-log = logging.getLogger("rabta.api.otp")
+log = logging.getLogger("rabta.auth.otp")
 
 OTP_DIGITS = 6
 OTP_TTL_SECONDS = 300
@@ -39,7 +39,7 @@ class OtpKeys:
 
     @classmethod
     def for_number(cls, msisdn: str) -> OtpKeys:
-        base = f"rabta:api:otp:{msisdn}"
+        base = f"rabta.auth.otp:{msisdn}"
         return cls(code=f"{base}:code", sends=f"{base}:sends", wrong=f"{base}:wrong", lock=f"{base}:lock")
 
 
