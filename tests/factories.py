@@ -9,16 +9,24 @@ from typing import Any
 from sqlmodel import Session
 
 from app.applications.models import ServiceRequest
-from app.applications.service import submit_request
+from app.applications.service import Viewer, submit_request
 from app.bills.models import Bill
 from app.bills.service import issue_bill
 from app.catalogue.models import Agency, Service
 from app.catalogue.service import upsert_agency, upsert_service
 from app.citizens.models import Citizen
 from app.citizens.service import register_citizen
-from app.timeutil import today
+from app.settings import Settings
+from app.timeutil import local_today, today
 
 _counter = itertools.count(1)
+# Sees every application: for arranging and asserting in tests (channels always pass a real viewer).
+EVERYONE = Viewer(everyone=True)
+
+
+def local_day() -> date:
+    """Today in the deployment's time zone (the default TIMEZONE), as the channels see it."""
+    return local_today(Settings.model_fields["TIMEZONE"].default)
 
 
 def make_agency(session: Session, code: str = "", **names: str) -> Agency:
@@ -52,13 +60,14 @@ def make_citizen(session: Session, msisdn: str = "", **fields: Any) -> Citizen:
 
 def make_bill(session: Session, agency: Agency | None = None, citizen: Citizen | None = None,
               psid: str = "", due_in_days: int = 10, within: int = 150000, after: int | None = 200000,
-              kind: str = "challan", description: str = "Traffic e-challan", due_date: date | None = None) -> Bill:
+              kind: str = "challan", description: str = "Traffic e-challan", due_date: date | None = None,
+              issued_on: date | None = None) -> Bill:
     agency = agency or make_agency(session)
     psid = psid or f"2{next(_counter):016d}"
     return issue_bill(session=session, agency=agency, psid=psid, kind=kind, description=description,
                       amount_within_due=within, amount_after_due=after,
                       due_date=due_date or today() + timedelta(days=due_in_days),
-                      citizen_id=citizen.id if citizen else None)
+                      citizen_id=citizen.id if citizen else None, issued_on=issued_on)
 
 
 def make_request(session: Session, citizen: Citizen | None = None, service: Service | None = None,

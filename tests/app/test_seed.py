@@ -16,6 +16,7 @@ from app.citizens.service import attempt_pin, get_by_msisdn
 from app.runtime import Runtime
 from app.seed import seed_demo
 from app.timeutil import today
+from tests.factories import EVERYONE, local_day
 
 
 def _counts(runtime: Runtime) -> dict[str, int]:
@@ -46,31 +47,32 @@ def test_the_demo_citizens_have_their_numbers_cnics_languages_and_pins(runtime: 
 
 def test_the_demo_bills_have_the_documented_amounts_and_states(runtime: Runtime, demo: None) -> None:
     with runtime.db.transaction() as s:
-        b1 = inquire_bill(session=s, psid="10000000000000001")
+        b1 = inquire_bill(session=s, psid="10000000000000001", on=local_day())
         assert (b1.agency_code, b1.kind, b1.status, b1.payable_now) == ("PSCA", "challan", "unpaid", 150000)
         assert b1.amount_after_due == 200000 and b1.due_date == today() + timedelta(days=10)
-        b2 = inquire_bill(session=s, psid="10000000000000002")
+        b2 = inquire_bill(session=s, psid="10000000000000002", on=local_day())
         assert (b2.agency_code, b2.payable_now, b2.amount_after_due) == ("ETD", 1235000, 1358500)
         assert b2.due_date == today() + timedelta(days=30)
-        b3 = inquire_bill(session=s, psid="10000000000000003")
+        b3 = inquire_bill(session=s, psid="10000000000000003", on=local_day())
         assert (b3.status, b3.amount_within_due) == ("paid", 400000)
         assert s.exec(select(Bill).where(Bill.psid == b3.psid)).one().paid_at.date() == today() - timedelta(days=5)
-        b4 = inquire_bill(session=s, psid="10000000000000004")
+        b4 = inquire_bill(session=s, psid="10000000000000004", on=local_day())
         assert (b4.agency_code, b4.status, b4.payable_now, b4.is_overdue) == ("PSCA", "unpaid", 150000, True)
-        b5 = inquire_bill(session=s, psid="10000000000000005")
+        b5 = inquire_bill(session=s, psid="10000000000000005", on=local_day())
         assert (b5.agency_code, b5.kind, b5.status, b5.amount_within_due) == ("DC", "fee", "blocked", 50000)
 
 
 def test_the_demo_applications_have_the_documented_states(runtime: Runtime, demo: None) -> None:
     with runtime.db.transaction() as s:
-        dom = lookup_status(session=s, tracking_number="DOM-2026-000001", language="en")
+        dom = lookup_status(viewer=EVERYONE, session=s, tracking_number="DOM-2026-000001", language="en")
         assert (dom.agency_code, dom.status) == ("DC", "under_review")
         request = s.exec(select(ServiceRequest).where(ServiceRequest.tracking_number == "DOM-2026-000001")).one()
         assert request.submitted_at.date() == today() - timedelta(days=3)
         assert request.sla_due_at - request.submitted_at == timedelta(days=7)
-        assert lookup_status(session=s, tracking_number="PSP-2026-000002", language="en").status == \
+        assert lookup_status(viewer=EVERYONE, session=s, tracking_number="PSP-2026-000002", language="en").status == \
             "ready_for_collection"
-        assert lookup_status(session=s, tracking_number="BRC-2026-000003", language="en").status == "submitted"
+        assert lookup_status(viewer=EVERYONE, session=s, tracking_number="BRC-2026-000003",
+                             language="en").status == "submitted"
 
 
 def test_new_applications_after_the_seed_continue_the_sequence(runtime: Runtime, demo: None) -> None:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.notifications.models import Notification
 from payments.models import Payment, PaymentEvent
+from tests.factories import local_day
 from tests.fixtures.payments import ONEBILL_PASSWORD, ONEBILL_USER
 
 APPROVING_NUMBER = "+923001112223"
@@ -49,6 +50,6 @@ def events(session: Session, payment: Payment, kind: str | None = None) -> list[
 
 def payment_payload(psid: str, tran_auth_id: str, amount: int, **overrides: Any) -> dict[str, Any]:
     body = {"consumer_number": psid, "tran_auth_id": tran_auth_id, "transaction_amount": f"{amount:012d}",
-            "tran_date": "20261201", "tran_time": "101500", "bank_mnemonic": "HBL"}
+            "tran_date": local_day().strftime("%Y%m%d"), "tran_time": "101500", "bank_mnemonic": "HBL"}
     body.update(overrides)
     return body

@@ -14,7 +14,7 @@ from app.runtime import Runtime
 from payments.models import Payment
 from payments.providers.sandbox import sign
 from payments.service import start_payment
-from tests.factories import make_bill
+from tests.factories import local_day, make_bill
 from tests.fixtures.payments import SANDBOX_SECRET, RunningSandbox, wait_until
 from tests.payments.helpers import events, fresh, notifications, scenario_number
 
@@ -22,7 +22,8 @@ from tests.payments.helpers import events, fresh, notifications, scenario_number
 def _start(runtime: Runtime, msisdn: str) -> Payment:
     with runtime.db.transaction() as session:
         bill = make_bill(session)
-        return start_payment(session=session, psid=bill.psid, channel="app", msisdn=msisdn)
+        return start_payment(wallet="sandbox", today=local_day(), session=session, psid=bill.psid, channel="app",
+                             msisdn=msisdn)
 
 
 def _post(url: str, body: dict[str, object] | bytes, secret: str | None = SANDBOX_SECRET,

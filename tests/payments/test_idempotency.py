@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from flask import Flask, Response, jsonify
@@ -99,7 +100,14 @@ def test_server_errors_and_exceptions_are_not_remembered(app: Flask, redis: Redi
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "bad\nkey"])
-def test_an_unusable_key_is_400(app: Flask, redis: Redis, key: str) -> None:
+def test_an_unusable_key_is_400_and_the_request_is_not_run(app: Flask, redis: Redis, key: str) -> None:
+    ran: list[bool] = []
+
+    def handler() -> Any:
+        ran.append(True)
+        return jsonify()
+
     with app.test_request_context():
-        response = idempotent_response(redis=redis, scope="c", key=key, body=b"x", handler=lambda: jsonify())
-    assert response.status_code == 400
+        response = idempotent_response(redis=redis, scope="c", key=key, body=b"x", handler=handler)
+    assert (response.status_code, response.json["code"]) == (400, "invalid_idempotency_key")
+    assert ran == [] and redis.keys("rabta:idempotency:*") == []

@@ -88,9 +88,12 @@ def test_the_rail_is_off_without_both_credentials(settings: Settings) -> None:
     from app import create_app
 
     off = create_app(settings.model_copy(update={"ONEBILL_PASSWORD": None}))
-    response = off.test_client().post(INQUIRY, json={"consumer_number": AYESHA_CHALLAN, "bank_mnemonic": "HBL"},
-                                      headers=basic_auth())
-    assert response.status_code == 404
+    response = off.test_client().post("/billers/1bill/payment", headers=basic_auth(),
+                                      json=payment_payload(AYESHA_CHALLAN, "OFF00001", 150000))
+    assert (response.status_code, response.json["code"]) == (404, "not_found")
+    with off.extensions["rabta"].db.session() as session:
+        assert session.exec(select(Payment)).all() == []
+    off.extensions["rabta"].db.dispose()
 
 
 def test_a_payment_settles_the_bill_once_and_queues_a_receipt_for_its_owner(

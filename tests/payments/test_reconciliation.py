@@ -16,7 +16,7 @@ from payments.models import Payment
 from payments.reconciliation import reconcile
 from payments.service import start_payment
 from sandbox_wallet import scenarios
-from tests.factories import make_bill, make_citizen
+from tests.factories import local_day, make_bill, make_citizen
 from tests.fixtures.payments import RunningSandbox, wait_until
 from tests.payments.helpers import basic_auth, events, fresh, notifications, payment_payload, scenario_number
 
@@ -28,7 +28,8 @@ def _pending(runtime: Runtime, session: Session, msisdn: str, run_jobs: Callable
     with runtime.db.transaction() as tx:
         citizen = make_citizen(tx, msisdn=msisdn)
         bill = make_bill(tx, citizen=citizen)
-        payment = start_payment(session=tx, psid=bill.psid, channel="ussd", citizen_id=citizen.id)
+        payment = start_payment(wallet="sandbox", today=local_day(), session=tx, psid=bill.psid, channel="ussd",
+                                citizen_id=citizen.id)
     run_jobs()
     assert fresh(session, payment).status == "pending"
     return payment
@@ -92,19 +93,23 @@ def test_reconciliation_finds_late_money_whose_callback_was_lost(
     assert again.refund_due == 0 and again.settled == 0 and again.open_refunds == 1
 
 
-def test_a_wallet_payment_that_loses_to_the_bank_rail_becomes_a_refund_case(
+def test_the_bank_is_held_off_while_a_wallet_payment_is_in_flight_and_late_wallet_money_becomes_a_refund_case(
         app: Flask, runtime: Runtime, session: Session, client: FlaskClient, wallet: RunningSandbox,
         run_jobs: Callable[[], None]) -> None:
     payment = _pending(runtime, session, scenario_number(5), run_jobs)
     bill = session.get(Bill, payment.bill_id)
     assert bill is not None
-    paid = client.post("/billers/1bill/payment", json=payment_payload(bill.psid, "AUTH01", bill.amount_within_due),
-                       headers=basic_auth())
+    body = payment_payload(bill.psid, "AUTH01", bill.amount_within_due)
+    held = client.post("/billers/1bill/payment", json=body, headers=basic_auth())
+    assert held.json["response_Code"] == "02", "one payment at a time: the bank is told up front"
+    runtime.settings.PAYMENT_EXPIRE_AFTER_SECONDS = 0
+    assert expire_stale() == {"expired": 1}
+    paid = client.post("/billers/1bill/payment", json=body, headers=basic_auth())
     assert paid.json["response_Code"] == "00"
-    wallet.state.decide(wallet.charge_for(payment.reference).charge_id)
+    wallet.state.decide(wallet.charge_for(payment.reference).charge_id)  # the wallet's money comes after all
     run_jobs()
     late = fresh(session, payment)
-    assert late.status == "failed" and late.failure_reason == "bill_already_paid" and late.refund_due
+    assert late.status == "expired" and late.refund_due
     session.rollback()
     bill = session.get(Bill, payment.bill_id)
     assert bill is not None and bill.settled_by_payment_id != payment.id

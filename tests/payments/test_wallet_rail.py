@@ -10,7 +10,7 @@ from app.bills.models import Bill
 from app.runtime import Runtime
 from payments.models import Payment
 from payments.service import start_payment
-from tests.factories import make_bill, make_citizen
+from tests.factories import local_day, make_bill, make_citizen
 from tests.fixtures.payments import RunningSandbox, wait_until
 from tests.payments.helpers import APPROVING_NUMBER, events, fresh, notifications, scenario_number
 
@@ -19,7 +19,8 @@ def _start(runtime: Runtime, msisdn: str, within: int = 150000, citizen: bool = 
     with runtime.db.transaction() as session:
         owner = make_citizen(session, msisdn=msisdn) if citizen else None
         bill = make_bill(session, citizen=owner, within=within)
-        return start_payment(session=session, psid=bill.psid, channel="app", msisdn=msisdn,
+        return start_payment(wallet="sandbox", today=local_day(), session=session, psid=bill.psid, channel="app",
+                             msisdn=msisdn,
                              citizen_id=owner.id if owner else None)
 
 
@@ -60,7 +61,8 @@ def test_a_declined_charge_fails_with_a_reason_and_frees_the_bill(
     [message] = notifications(session, "payment_failed")
     assert "declined" in message.body
     with runtime.db.transaction() as tx:  # the citizen may simply try again
-        again = start_payment(session=tx, psid=bill.psid, channel="app", msisdn=APPROVING_NUMBER)
+        again = start_payment(wallet="sandbox", today=local_day(), session=tx, psid=bill.psid, channel="app",
+                              msisdn=APPROVING_NUMBER)
     assert again.status == "initiated"
 
 

@@ -15,7 +15,7 @@ from payments.models import Payment
 from payments.reconciliation import reconcile
 from payments.service import start_payment
 from sandbox_wallet import scenarios
-from tests.factories import make_bill
+from tests.factories import local_day, make_bill
 from tests.fixtures.payments import RunningSandbox, wait_until
 from tests.payments.helpers import fresh, notifications, scenario_number
 
@@ -23,7 +23,8 @@ from tests.payments.helpers import fresh, notifications, scenario_number
 def _start(runtime: Runtime, msisdn: str) -> Payment:
     with runtime.db.transaction() as session:
         bill = make_bill(session)
-        return start_payment(session=session, psid=bill.psid, channel="ussd", msisdn=msisdn)
+        return start_payment(wallet="sandbox", today=local_day(), session=session, psid=bill.psid, channel="ussd",
+                             msisdn=msisdn)
 
 
 def _assert_paid_once(session: Session, wallet: RunningSandbox, payment: Payment) -> None:

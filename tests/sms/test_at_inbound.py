@@ -10,6 +10,7 @@ from werkzeug.test import TestResponse
 
 from app.bills.service import inquire_bill
 from sms.models import InboundMessage
+from tests.factories import local_day
 from tests.fixtures.sms import FakeTwilio
 from tests.sms.conftest import at_inbound, outbound
 
@@ -32,7 +33,7 @@ def test_a_bill_question_is_answered_through_the_queue_once_even_when_at_retries
 
     assert stored(session) == 1
     [reply] = outbound(session)
-    expected = inquire_bill(session=session, psid="10000000000000001", language="en").render("en")
+    expected = inquire_bill(session=session, psid="10000000000000001", on=local_day(), language="en").render("en")
     assert (reply.kind, reply.status, reply.to, reply.body) == ("reply", "sent", "+923001234567", expected)
     assert [r.form["Body"] for r in fake_twilio.requests] == [expected]
     inbound = session.exec(select(InboundMessage)).one()

@@ -13,7 +13,7 @@ from app.citizens.service import find_by_msisdn
 from app.messages import text
 from app.runtime import Runtime
 from sms import commands
-from tests.factories import make_citizen
+from tests.factories import EVERYONE, local_day, make_citizen
 
 AYESHA, BILAL = "+923001234567", "+923331234567"
 UNPAID_PSID, PAID_PSID, BLOCKED_PSID = "10000000000000001", "10000000000000003", "10000000000000005"
@@ -21,7 +21,8 @@ UNPAID_PSID, PAID_PSID, BLOCKED_PSID = "10000000000000001", "10000000000000003",
 
 def ask(runtime: Runtime, body: str, sender: str = AYESHA) -> commands.Result:
     with runtime.db.transaction() as session:
-        return commands.handle(session=session, redis=runtime.redis, msisdn=sender, body=body)
+        return commands.handle(session=session, redis=runtime.redis, msisdn=sender, body=body, today=local_day(),
+                               wallets=runtime.wallets)
 
 
 @pytest.mark.parametrize(("body", "language"), [
@@ -37,7 +38,7 @@ def test_status_replies_with_the_shared_status_text_in_the_keywords_language(
     if language is None:  # the stray word makes it an invalid number: the validation text, in Urdu
         assert result.reply == text("error.invalid_tracking", "ur")
         return
-    view = lookup_status(session=session, tracking_number="DOM-2026-000001", language=language)
+    view = lookup_status(viewer=EVERYONE, session=session, tracking_number="DOM-2026-000001", language=language)
     assert result.reply == view.render(language)
 
 
@@ -50,14 +51,15 @@ def test_bill_replies_with_the_shared_bill_inquiry_text(
     result = ask(runtime, body)
 
     assert result.command == "BILL"
-    assert result.reply == inquire_bill(session=session, psid=UNPAID_PSID, language=language).render(language)
+    assert result.reply == inquire_bill(session=session, psid=UNPAID_PSID, on=local_day(),
+                                        language=language).render(language)
 
 
 def test_the_citizens_own_language_is_used_for_an_english_keyword(runtime: Runtime, demo: None,
                                                                    session: Session) -> None:
     result = ask(runtime, f"BILL {PAID_PSID}", sender=BILAL)  # Bilal chose Urdu
 
-    assert result.reply == inquire_bill(session=session, psid=PAID_PSID, language="ur").render("ur")
+    assert result.reply == inquire_bill(session=session, psid=PAID_PSID, on=local_day(), language="ur").render("ur")
 
 
 @pytest.mark.parametrize(("body", "key", "language"), [

@@ -112,13 +112,24 @@ def test_a_report_that_beats_our_own_record_of_the_send_is_applied_afterwards(
     assert outbound(session)[0].status == "delivered"
 
 
-@pytest.mark.parametrize("form", [{}, {"MessageSid": "SM1"}, {"MessageStatus": "delivered"}])
-def test_a_malformed_twilio_report_is_a_client_error(post_twilio: PostTwilio, form: dict[str, str]) -> None:
-    assert post_twilio(STATUS_PATH, form).status_code == 400
+@pytest.mark.parametrize("fields", [{}, {"MessageSid": True}, {"MessageStatus": "delivered"}])
+def test_a_malformed_twilio_report_is_a_client_error_and_changes_nothing(
+        runtime: Runtime, session: Session, fake_twilio: FakeTwilio, run_jobs: RunJobs, post_twilio: PostTwilio,
+        fields: dict[str, object]) -> None:
+    message = sent_message(runtime, run_jobs, session)
+    form = {key: (message.provider_message_id or "" if value is True else str(value)) for key, value in fields.items()}
+    response = post_twilio(STATUS_PATH, form)
+    assert response.status_code == 400 and "are required" in response.get_data(as_text=True)
+    assert outbound(session)[0].status == "sent"
 
 
-def test_an_unknown_twilio_status_word_is_acknowledged(post_twilio: PostTwilio) -> None:
-    assert post_twilio(STATUS_PATH, twilio_status("SM1", "teleported")).status_code == 200
+def test_an_unknown_twilio_status_word_is_acknowledged_and_changes_nothing(
+        runtime: Runtime, session: Session, fake_twilio: FakeTwilio, run_jobs: RunJobs,
+        post_twilio: PostTwilio) -> None:
+    message = sent_message(runtime, run_jobs, session)
+    response = post_twilio(STATUS_PATH, twilio_status(message.provider_message_id or "", "teleported"))
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "OK")
+    assert (outbound(session)[0].status, outbound(session)[0].provider_status) == ("sent", message.provider_status)
 
 
 def test_an_unsigned_twilio_report_is_refused(runtime: Runtime, session: Session, fake_twilio: FakeTwilio,
@@ -172,9 +183,14 @@ def test_an_africas_talking_report_without_the_token_is_refused(
     assert outbound(session)[0].status == "sent"
 
 
-@pytest.mark.parametrize("form", [{}, {"id": "x"}, {"status": "Success"}])
-def test_a_malformed_africas_talking_report_is_a_client_error(post_at: PostAT, form: dict[str, str]) -> None:
-    assert post_at(AT_PATH, form).status_code == 400
+@pytest.mark.parametrize("fields", [{}, {"id": True}, {"status": "Success"}])
+def test_a_malformed_africas_talking_report_is_a_client_error_and_changes_nothing(
+        post_at: PostAT, session: Session, at_message: OutboundMessage, fields: dict[str, object]) -> None:
+    form = {key: (at_message.provider_message_id or "" if value is True else str(value))
+            for key, value in fields.items()}
+    response = post_at(AT_PATH, form)
+    assert response.status_code == 400 and "are required" in response.get_data(as_text=True)
+    assert outbound(session)[0].status == at_message.status
 
 
 def test_a_message_buffered_too_long_is_sent_again(

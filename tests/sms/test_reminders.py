@@ -49,16 +49,6 @@ def test_a_bill_due_in_three_days_is_reminded_once_by_sms(
     assert len(fake_twilio.requests) == 2
 
 
-def test_citizens_who_sent_stop_get_no_reminder(runtime: Runtime, session: Session) -> None:
-    with runtime.db.transaction() as tx:
-        citizen = make_citizen(tx, msisdn="+923001110001")
-        citizen.sms_opt_out = True
-        make_bill(tx, citizen=citizen, due_in_days=1)
-
-    assert send_bill_reminders() == 0
-    assert reminders(session) == []
-
-
 def test_the_reminder_job_is_scheduled_by_every_worker() -> None:
     assert "sms.jobs.send_bill_reminders" in {job.func for job in PERIODIC_JOBS}
     assert "sms.jobs.sweep_outbound" in {job.func for job in PERIODIC_JOBS}

@@ -17,7 +17,7 @@ from app.timeutil import utcnow
 from sms.sending import RETRY_DELAYS_SECONDS, retry_delay
 from sms.service import messages_for_citizen, send_sms
 from sms.throttle import TokenBucket
-from tests.factories import make_citizen, make_request, make_service
+from tests.factories import EVERYONE, make_citizen, make_request, make_service
 from tests.fixtures.sms import FakeAfricasTalking, FakeTwilio, Reply
 from tests.sms.conftest import (
     PUBLIC,
@@ -35,17 +35,17 @@ NUMBER = "+923001110001"
 
 
 def owe(runtime: Runtime, body: str = "Rabta: your application moved on.", to: str = NUMBER, kind: str = "test",
-        essential: bool = True, citizen_id: int | None = None) -> int:
+        citizen_id: int | None = None) -> int:
     with runtime.db.transaction() as session:
-        return send_sms(session=session, to=to, body=body, kind=kind, essential=essential,
-                        citizen_id=citizen_id).id or 0
+        return send_sms(session=session, to=to, body=body, kind=kind, citizen_id=citizen_id).id or 0
 
 
 def test_a_status_change_reaches_the_citizen_through_the_twilio_sdk(
         runtime: Runtime, session: Session, fake_twilio: FakeTwilio, run_jobs: RunJobs) -> None:
     with runtime.db.transaction() as tx:
         request = make_request(tx, citizen=make_citizen(tx, msisdn=NUMBER), service=make_service(tx, code="DOMX"))
-        transition(session=tx, tracking_number=request.tracking_number, to_status="under_review", actor="officer")
+        transition(viewer=EVERYONE, session=tx, tracking_number=request.tracking_number, to_status="under_review",
+                   actor="officer")
     run_jobs()  # drain the outbox, then the send job it enqueued
 
     [sent] = fake_twilio.requests
@@ -84,7 +84,8 @@ def test_an_urdu_speakers_notification_goes_in_urdu_script_as_ucs2(
     with runtime.db.transaction() as tx:
         request = make_request(tx, citizen=make_citizen(tx, msisdn=NUMBER, language="ur"),
                                service=make_service(tx, code="DOMX"))
-        transition(session=tx, tracking_number=request.tracking_number, to_status="under_review", actor="officer")
+        transition(viewer=EVERYONE, session=tx, tracking_number=request.tracking_number, to_status="under_review",
+                   actor="officer")
     run_jobs()
 
     [message] = outbound(session)
@@ -101,8 +102,8 @@ def test_a_notification_drained_twice_is_sent_once(runtime: Runtime, session: Se
     with runtime.db.transaction() as tx:
         note = queue_notification(session=tx, kind="otp", template="error.generic", params={}, msisdn=NUMBER)
         assert note is not None
-        dispatch(session=tx, notification=note, dispatcher=dispatch_notification)
-        dispatch(session=tx, notification=note, dispatcher=dispatch_notification)
+        dispatch(session=tx, notification=note, dispatchers={"sms": dispatch_notification})
+        dispatch(session=tx, notification=note, dispatchers={"sms": dispatch_notification})
     run_jobs()
 
     assert len(outbound(session)) == 1 and len(fake_twilio.requests) == 1
@@ -195,22 +196,6 @@ def test_africas_talking_recipient_codes_are_classified(
         ("queued", "temporary", "http_500")
 
 
-def test_reminders_skip_citizens_who_opted_out_but_essential_texts_still_go(
-        runtime: Runtime, session: Session, fake_twilio: FakeTwilio, run_jobs: RunJobs) -> None:
-    with runtime.db.transaction() as tx:
-        citizen = make_citizen(tx, msisdn=NUMBER)
-        citizen.sms_opt_out = True
-        citizen_id = citizen.id
-    owe(runtime, kind="bill_reminder", essential=False, citizen_id=citizen_id)
-    owe(runtime, kind="payment_receipt", essential=True, citizen_id=citizen_id)
-    run_jobs()
-
-    reminder, receipt = outbound(session)
-    assert (reminder.status, reminder.error_code) == ("failed", "opted_out")
-    assert receipt.status == "sent"
-    assert [r.form["Body"] for r in fake_twilio.requests] == [receipt.body]
-
-
 def test_the_console_provider_logs_without_codes(runtime: Runtime, session: Session, run_jobs: RunJobs,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     runtime.settings.SMS_PROVIDER = "console"
@@ -261,11 +246,10 @@ def test_a_message_whose_kick_was_lost_is_sent_by_the_sweep(
 
     from sms.jobs import sweep_outbound
     from sms.models import OutboundMessage
-    from sms.service import SEND_HOOK_KEY
-
+    runtime.db.publish = None  # as if the process died between commit and enqueue
     with runtime.db.transaction() as tx:
-        tx.info.pop(SEND_HOOK_KEY)  # as if the process died between commit and enqueue
         send_sms(session=tx, to=NUMBER, body="Rabta: hello", kind="test")
+    runtime.db.publish = runtime.bus.publish
     run_jobs()
     assert sweep_outbound() == 0  # its own kick still has time to arrive
     with runtime.db.transaction() as tx:

@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 from app.applications.service import lookup_status
 from app.runtime import Runtime
 from sms.models import InboundMessage, OutboundMessage
+from tests.factories import EVERYONE
 from tests.sms.conftest import PostTwilio, twilio_inbound, twilio_signature
 
 PATH = "/sms/twilio"
@@ -31,7 +32,8 @@ def test_a_signed_status_text_is_answered_with_the_same_status_text_as_every_cha
 
     assert response.status_code == 200
     assert response.mimetype == "application/xml"
-    expected = lookup_status(session=session, tracking_number="DOM-2026-000001", language="en").render("en")
+    expected = lookup_status(viewer=EVERYONE, session=session, tracking_number="DOM-2026-000001",
+                             language="en").render("en")
     assert reply_text(response.data) == expected
     stored = session.exec(select(InboundMessage)).one()
     assert (stored.command, stored.msisdn, stored.citizen_id is not None) == ("STATUS", "+923001234567", True)

@@ -8,10 +8,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.messages.gsm7 import is_gsm7
 from app.runtime import Runtime
 from app.settings import Settings
 from tests.fixtures.ussd import AYESHA, UssdCall, screen_of
-from ussd.gsm7 import is_gsm7
 from ussd.store import session_key
 
 HOME_TITLE = "Rabta govt services"
@@ -132,13 +132,17 @@ def test_a_missing_text_field_is_the_first_hop(demo: None, client: FlaskClient) 
     assert response.status_code == 200 and HOME_TITLE in response.get_data(as_text=True)
 
 
-def test_a_json_body_instead_of_a_form_is_refused_politely(client: FlaskClient) -> None:
+def test_a_json_body_instead_of_a_form_is_refused_politely(client: FlaskClient, runtime: Runtime) -> None:
     response = client.post("/ussd/africastalking", json={"sessionId": "ATUid_1", "phoneNumber": AYESHA})
     assert response.status_code == 400
+    assert response.get_data(as_text=True) == "END Sorry, we could not read that request. Please dial again."
+    assert runtime.redis.keys("rabta:ussd:*") == []
 
 
 def test_a_get_is_not_allowed(client: FlaskClient) -> None:
-    assert client.get("/ussd/africastalking").status_code == 405
+    response = client.get("/ussd/africastalking")
+    assert (response.status_code, response.json["code"]) == (405, "method_not_allowed")
+    assert set(response.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
 
 
 def test_an_unreachable_redis_ends_the_call_politely(settings: Settings) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from app.messages.gsm7 import is_gsm7, septets, to_gsm7
 from ussd.engine import Effect, Input, Outcome, Start, State, step
-from ussd.gsm7 import is_gsm7, septets, to_gsm7
 from ussd.render import render, shorten
 
 

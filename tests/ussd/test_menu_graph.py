@@ -8,8 +8,8 @@ from collections import deque
 from flask import Flask
 
 from app.messages.catalogue import TEXTS as SHARED
+from app.messages.gsm7 import is_gsm7
 from ussd.effects import EFFECTS
-from ussd.gsm7 import is_gsm7
 from ussd.inputs import PARSERS, PREDICATES
 from ussd.screens import FAILURE, SCREENS, START, Branch, Final, Menu, Pick, Prompt, Task, targets
 from ussd.texts import TEXTS

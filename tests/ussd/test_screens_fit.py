@@ -15,12 +15,13 @@ import pytest
 from sqlmodel import Session
 
 from app.bills.models import BLOCKED, PAID
+from app.citizens.service import find_by_msisdn
+from app.messages.gsm7 import is_gsm7, septets
 from app.runtime import Runtime
 from app.timeutil import today, utcnow
 from tests.factories import make_agency, make_bill, make_citizen, make_request, make_service
 from ussd import effects
 from ussd.engine import Effect, State
-from ussd.gsm7 import is_gsm7, septets
 from ussd.render import page_count, render, t
 from ussd.screens import SCREENS, Menu, Pick
 
@@ -65,8 +66,10 @@ def _seed(session: Session) -> dict[str, str]:
 
 def _data_variants(runtime: Runtime, language: str, ids: dict[str, str]) -> list[dict[str, Any]]:
     """Real effect outcomes, each merged over the fullest data a session can hold."""
-    ctx = runtime.extras["ussd_gateway"].context
-    state = State(session_id="walk", phone=CALLER, language=language)
+    ctx = runtime.ussd.context
+    with runtime.db.session() as session:  # the caller's own application: others' are not shown
+        caller = find_by_msisdn(session=session, msisdn=CALLER)
+    state = State(session_id="walk", phone=CALLER, language=language, citizen_id=caller.id if caller else None)
 
     def run(name: str, **args: Any) -> dict[str, Any]:
         return effects.EFFECTS[name](ctx, state, Effect("t", name, args)).data
@@ -76,9 +79,11 @@ def _data_variants(runtime: Runtime, language: str, ids: dict[str, str]) -> list
     base.update(run("lookup_status", tracking=ids["tracking"]))
     base.update(run("load_bill", psid=ids["unpaid"]))
     base.update(run("start_payment", psid=ids["unpaid"]))
+    base["wallets"] = [{"value": "sandbox", "title": "Sandbox wallet"}, {"value": "jazzcash", "title": "JazzCash"}]
     variants = [base]
     for key in ("overdue", "paid", "blocked"):
-        variants.append({**base, **run("load_bill", psid=ids[key])})
+        shown = run("load_bill", psid=ids[key])
+        variants.append({**base, **{k: v for k, v in shown.items() if v is not None}})  # None deletes a key
     variants.append({**base, "bill_text": t("error.payment_in_flight", language)})
     return variants
 

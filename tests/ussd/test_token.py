@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
+from app.runtime import Runtime
 from app.settings import Settings
 from tests.fixtures.ussd import AYESHA, UssdCall
 
@@ -20,10 +21,12 @@ def settings(base_settings: Settings) -> Settings:
 
 @pytest.mark.parametrize("path", ["/ussd/africastalking", "/ussd/africastalking/events"])
 @pytest.mark.parametrize("query", ["", "?token=", "?token=wrong", f"?token={TOKEN}x", f"?tok={TOKEN}"])
-def test_a_missing_or_wrong_token_is_forbidden(client: FlaskClient, path: str, query: str) -> None:
+def test_a_missing_or_wrong_token_is_forbidden_and_records_nothing(
+        client: FlaskClient, runtime: Runtime, path: str, query: str) -> None:
     form = {"sessionId": "ATUid_1", "phoneNumber": AYESHA, "text": "", "status": "Success"}
     response = client.post(path + query, data=form)
-    assert response.status_code == 403
+    assert (response.status_code, response.get_data(as_text=True)) == (403, "Forbidden")
+    assert runtime.redis.keys("rabta:ussd:*") == []
 
 
 def test_the_right_token_opens_the_menu_and_records_the_end(

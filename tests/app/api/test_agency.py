@@ -7,12 +7,13 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
-from app.api.agency_keys import revoke_key
 from app.applications.models import StatusEvent
+from app.auth.agency_keys import revoke_key
 from app.bills.models import Bill
 from app.notifications.models import Notification
 from app.runtime import Runtime
 from app.timeutil import today
+from tests.factories import EVERYONE
 from tests.fixtures.api import SignedIn, agency_headers, sign_in
 
 
@@ -141,7 +142,7 @@ def test_agency_requests_are_overdue_first_then_by_due_date_and_page(
     with runtime.db.transaction() as session:  # make DOM-2026-000001 overdue
         from app.applications.service import get_request
 
-        request = get_request(session=session, tracking_number="DOM-2026-000001")
+        request = get_request(viewer=EVERYONE, session=session, tracking_number="DOM-2026-000001")
         request.sla_due_at = request.submitted_at
         session.add(request)
     first = client.get("/api/v1/agency/requests?limit=2", headers=dc).json

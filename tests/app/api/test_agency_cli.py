@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from app.api.models import AgencyApiKey
+from app.auth.models import AgencyApiKey
 
 
 def test_create_key_prints_the_key_once_and_stores_only_its_hash(app: Flask, client: FlaskClient, session: Session,

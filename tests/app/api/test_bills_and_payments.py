@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import select
 from werkzeug.test import TestResponse
 
-from app.idempotency import _redis_key
+from app.bills.models import Bill
 from app.runtime import Runtime
 from tests.fixtures.api import SignedIn
+from tests.fixtures.payments import wait_until
 
 AYESHA_CHALLAN, BILAL_OVERDUE, BILAL_BLOCKED = "10000000000000001", "10000000000000004", "10000000000000005"
 
@@ -91,13 +93,18 @@ def test_the_same_key_with_another_body_is_422(client: FlaskClient, ayesha: Sign
     assert other.status_code == 422 and other.json["code"] == "idempotency_key_reused"
 
 
-def test_a_retry_while_the_first_is_running_is_409(client: FlaskClient, runtime: Runtime, ayesha: SignedIn) -> None:
-    body = json.dumps({"psid": AYESHA_CHALLAN}).encode()
-    marker = {"state": "running", "fingerprint": hashlib.sha256(body).hexdigest()}
-    runtime.redis.set(_redis_key(f"citizen:{ayesha.citizen_id}", "key-1"), json.dumps(marker), ex=60)
-    response = client.post("/api/v1/payments", data=body, content_type="application/json",
-                           headers={**ayesha.headers, "Idempotency-Key": "key-1"})
-    assert response.status_code == 409 and response.json["code"] == "idempotency_in_progress"
+def test_a_retry_while_the_first_is_running_is_409(app: Flask, runtime: Runtime, ayesha: SignedIn) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool, runtime.db.transaction() as holding:
+        # Hold the bill (its row on PostgreSQL, the write lock on SQLite) so the first request is still running.
+        holding.exec(select(Bill).where(Bill.psid == AYESHA_CHALLAN).with_for_update()).one()
+        first = pool.submit(_pay, app.test_client(), ayesha, AYESHA_CHALLAN)
+        wait_until(lambda: runtime.redis.keys("rabta:idempotency:*"))
+        retry = _pay(app.test_client(), ayesha, AYESHA_CHALLAN)
+        assert (retry.status_code, retry.json["code"], retry.headers["Retry-After"]) == \
+            (409, "idempotency_in_progress", "1")
+        holding.rollback()
+        assert first.result(timeout=60).status_code == 202
+    assert _pay(app.test_client(), ayesha, AYESHA_CHALLAN).headers["Idempotent-Replayed"] == "true"
 
 
 def test_keys_are_per_citizen(client: FlaskClient, ayesha: SignedIn, bilal: SignedIn) -> None:

@@ -41,7 +41,7 @@ def test_the_docs_page_renders_every_operation_from_local_assets_only(browser: o
     page.wait_for_selector("body[data-ready=true]")
 
     operations = page.locator("details.op")
-    assert operations.count() == 23
+    assert operations.count() == 24
     assert page.locator("details.op[data-method=post][data-path='/api/v1/payments']").count() == 1
     assert "OpenAPI 3.1.0" in page.locator("#intro").inner_text()
     assert not errors, errors

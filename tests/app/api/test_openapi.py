@@ -12,6 +12,7 @@ EXPECTED = {
     ("get", "/api/v1/services"), ("post", "/api/v1/requests"), ("get", "/api/v1/requests"),
     ("get", "/api/v1/requests/{tracking}"), ("get", "/api/v1/bills"), ("get", "/api/v1/bills/{psid}"),
     ("post", "/api/v1/payments"), ("get", "/api/v1/payments"), ("get", "/api/v1/payments/{reference}"),
+    ("get", "/api/v1/wallets"),
     ("get", "/api/v1/notifications"), ("post", "/api/v1/agency/bills"),
     ("post", "/api/v1/agency/bills/{psid}/block"), ("post", "/api/v1/agency/bills/{psid}/unblock"),
     ("get", "/api/v1/agency/requests"), ("post", "/api/v1/agency/requests/{tracking}/transitions"),

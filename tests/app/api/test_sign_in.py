@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from app import create_app
 from app.api.auth import token_config
-from app.api.otp import OtpKeys
-from app.api.tokens import TokenConfig, issue_access_token
+from app.auth.otp import OtpKeys
+from app.auth.tokens import TokenConfig, issue_access_token
 from app.citizens.models import Citizen
 from app.notifications.models import Notification
 from app.runtime import Runtime

@@ -13,7 +13,7 @@ from app.applications.service import (
 from app.errors import IllegalTransition, InvalidTrackingNumber, ServiceRequestNotFound, ValidationFailed
 from app.notifications.models import Notification
 from app.runtime import Runtime
-from tests.factories import make_citizen, make_request, make_service
+from tests.factories import EVERYONE, make_citizen, make_request, make_service
 
 HAPPY_PATH = ["under_review", "info_requested", "under_review", "approved", "ready_for_collection", "completed"]
 
@@ -37,7 +37,8 @@ def test_an_application_walks_the_whole_lifecycle_with_history(runtime: Runtime)
     tracking = _new_request(runtime)
     for status in HAPPY_PATH:
         with runtime.db.transaction() as s:
-            transition(session=s, tracking_number=tracking, to_status=status, actor="officer:1", note=status)
+            transition(viewer=EVERYONE, session=s, tracking_number=tracking, to_status=status, actor="officer:1",
+                       note=status)
     with runtime.db.transaction() as s:
         request = s.exec(select(ServiceRequest).where(ServiceRequest.tracking_number == tracking)).one()
         events = history(session=s, request=request)
@@ -55,13 +56,13 @@ def test_every_transition_not_in_the_lifecycle_is_refused(runtime: Runtime, from
         s.add(request)
     for to_status in set(STATUSES) - ALLOWED_TRANSITIONS[from_status]:
         with pytest.raises(IllegalTransition), runtime.db.transaction() as s:
-            transition(session=s, tracking_number=tracking, to_status=to_status, actor="officer:1")
+            transition(viewer=EVERYONE, session=s, tracking_number=tracking, to_status=to_status, actor="officer:1")
 
 
 def test_an_illegal_transition_changes_nothing_and_notifies_no_one(runtime: Runtime) -> None:
     tracking = _new_request(runtime)
     with pytest.raises(IllegalTransition), runtime.db.transaction() as s:
-        transition(session=s, tracking_number=tracking, to_status="completed", actor="officer:1")
+        transition(viewer=EVERYONE, session=s, tracking_number=tracking, to_status="completed", actor="officer:1")
     with runtime.db.transaction() as s:
         request = s.exec(select(ServiceRequest).where(ServiceRequest.tracking_number == tracking)).one()
         assert request.status == "submitted"
@@ -72,7 +73,7 @@ def test_an_illegal_transition_changes_nothing_and_notifies_no_one(runtime: Runt
 def test_a_legal_transition_writes_the_citizen_notification_in_the_same_transaction(runtime: Runtime) -> None:
     tracking = _new_request(runtime)
     with runtime.db.transaction() as s:
-        transition(session=s, tracking_number=tracking, to_status="under_review", actor="officer:1")
+        transition(viewer=EVERYONE, session=s, tracking_number=tracking, to_status="under_review", actor="officer:1")
     with runtime.db.transaction() as s:
         notification = s.exec(select(Notification)).one()
     assert notification.kind == "status_change"
@@ -83,7 +84,7 @@ def test_a_legal_transition_writes_the_citizen_notification_in_the_same_transact
 def test_a_rolled_back_transition_leaves_the_outbox_empty(runtime: Runtime) -> None:
     tracking = _new_request(runtime)
     with pytest.raises(RuntimeError), runtime.db.transaction() as s:
-        transition(session=s, tracking_number=tracking, to_status="under_review", actor="officer:1")
+        transition(viewer=EVERYONE, session=s, tracking_number=tracking, to_status="under_review", actor="officer:1")
         raise RuntimeError("crash after the change, before commit")
     with runtime.db.transaction() as s:
         assert s.exec(select(Notification)).all() == []
@@ -94,17 +95,19 @@ def test_a_rolled_back_transition_leaves_the_outbox_empty(runtime: Runtime) -> N
 def test_an_unknown_status_is_a_validation_error(runtime: Runtime) -> None:
     tracking = _new_request(runtime)
     with pytest.raises(ValidationFailed), runtime.db.transaction() as s:
-        transition(session=s, tracking_number=tracking, to_status="teleported", actor="officer:1")
+        transition(viewer=EVERYONE, session=s, tracking_number=tracking, to_status="teleported", actor="officer:1")
 
 
 def test_status_lookup_accepts_sloppy_typing_and_renders_in_each_language(runtime: Runtime) -> None:
     tracking = _new_request(runtime)
     with runtime.db.transaction() as s:
         for language in ("en", "ur", "ur-Latn"):
-            view = lookup_status(session=s, tracking_number=tracking.lower().replace("-", " "), language=language)
+            view = lookup_status(viewer=EVERYONE, session=s, tracking_number=tracking.lower().replace("-", " "),
+                                 language=language)
             assert view.tracking_number == tracking
             assert tracking in view.render(language)
-        assert "Submitted" in lookup_status(session=s, tracking_number=tracking, language="en").render("en")
+        assert "Submitted" in lookup_status(viewer=EVERYONE, session=s, tracking_number=tracking,
+                                            language="en").render("en")
 
 
 @pytest.mark.parametrize("typed", ["", "DOM", "DOM-26-1", "12345", "DOM-2026-0000001"])
@@ -115,7 +118,7 @@ def test_malformed_tracking_numbers_raise_a_typed_error(typed: str) -> None:
 
 def test_an_unknown_tracking_number_is_a_clear_not_found(session: Session) -> None:
     with pytest.raises(ServiceRequestNotFound):
-        lookup_status(session=session, tracking_number="DOM-2026-999999", language="en")
+        lookup_status(viewer=EVERYONE, session=session, tracking_number="DOM-2026-999999", language="en")
 
 
 def test_an_application_must_carry_the_fields_its_service_requires(runtime: Runtime) -> None:

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import logging
-
 import pytest
 from sqlmodel import select
 
-from app.citizens.service import register_citizen
-from app.notifications.jobs import DISPATCHER_KEY, KICK_KEY, drain_outbox
+from app.citizens.service import register_citizen, set_sms_reminders
+from app.notifications.jobs import KICK_KEY, drain_outbox
 from app.notifications.models import Notification
-from app.notifications.service import console_dispatcher, pending_count, queue_notification
+from app.notifications.service import pending_count, queue_notification
 from app.queue import NOTIFICATIONS, get_queue
 from app.runtime import Runtime
 from sms.models import OutboundMessage
@@ -17,7 +15,7 @@ from sms.models import OutboundMessage
 def _owe_message(runtime: Runtime, essential: bool = True, opted_out: bool = False, **extra: str) -> None:
     with runtime.db.transaction() as s:
         citizen = register_citizen(session=s, msisdn="03001234567", name="Ayesha")
-        citizen.sms_opt_out = opted_out
+        set_sms_reminders(session=s, citizen=citizen, enabled=not opted_out)
         queue_notification(session=s, citizen=citizen, kind="reminder", template="error.generic", params={},
                            essential=essential, **extra)
 
@@ -61,14 +59,14 @@ def test_draining_twice_sends_each_notification_once(runtime: Runtime, run_jobs)
         assert len(s.exec(select(OutboundMessage)).all()) == 1
 
 
-def test_without_a_channel_the_console_fallback_logs_the_message(
-    runtime: Runtime, caplog: pytest.LogCaptureFixture
-) -> None:
-    runtime.extras[DISPATCHER_KEY] = console_dispatcher
-    _owe_message(runtime)
-    with caplog.at_level(logging.INFO, logger="rabta.notifications"):
-        assert drain_outbox() == 1
-    assert "Something went wrong" in caplog.text
+def test_a_notification_for_a_channel_nobody_delivers_stays_owed_and_is_not_lost(runtime: Runtime) -> None:
+    _owe_message(runtime, channel="whatsapp")
+    assert drain_outbox() == 0
+    with runtime.db.transaction() as s:
+        row = s.exec(select(Notification)).one()
+        assert (row.status, row.attempts) == ("pending", 1)
+        assert "no dispatcher for channel 'whatsapp'" in (row.last_error or "")
+        assert s.exec(select(OutboundMessage)).all() == []
 
 
 def test_non_essential_messages_are_skipped_for_citizens_who_opted_out(runtime: Runtime) -> None:

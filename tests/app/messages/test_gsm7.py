@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.messages import text
-from sms.encoding import count_segments, normalise_look_alikes
+from app.messages.gsm7 import count_segments, normalise_look_alikes
 
 
 @pytest.mark.parametrize(("body", "encoding", "segments", "units"), [
@@ -36,7 +36,6 @@ def test_segments_and_encoding(body: str, encoding: str, segments: int, units: i
 
 
 def test_the_help_text_is_one_gsm7_part_in_english_and_roman_urdu() -> None:
-    from sms.routes import register  # noqa: F401  (the texts are registered with the app; read them directly)
     from sms.texts import TEXTS
 
     for language in ("en", "ur-Latn"):
