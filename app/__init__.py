@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 
 from flask import Flask
 from sqlmodel import SQLModel
@@ -33,7 +32,7 @@ BLUEPRINT_MODULES = (
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    from app import redis_conn
+    from app import observability, redis_conn
     from app.db import Database
     from app.errors_http import register_error_handlers
     from app.notifications.jobs import kick_outbox
@@ -43,27 +42,30 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
     instance_path = settings.INSTANCE_PATH.resolve()
     instance_path.mkdir(parents=True, exist_ok=True)
-    _configure_logging(settings.LOG_LEVEL)
+    _configure_logging(settings)
 
     app = Flask(__name__, instance_path=str(instance_path))
     app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_BYTES,
                       JSON_SORT_KEYS=False)
-    runtime = Runtime(settings=settings, db=Database(settings.database_url),
-                      redis=redis_conn.connect(settings.REDIS_URL, instance_path))
+    db = Database(settings.database_url)
+    replica = Database(settings.DATABASE_REPLICA_URL, read_only=True) if settings.DATABASE_REPLICA_URL else db
+    redis = redis_conn.connect(settings.REDIS_URL, instance_path, sentinel=redis_conn.sentinel_config(settings))
+    runtime = Runtime(settings=settings, db=db, replica=replica, redis=redis)
     runtime.db.session_defaults[OUTBOX_KICK_KEY] = lambda: kick_outbox(runtime)
     app.extensions[EXTENSION_KEY] = runtime
 
+    observability.install_early(app, runtime)
     register_error_handlers(app)
     for module_name in BLUEPRINT_MODULES:
         module = importlib.import_module(module_name)
         app.register_blueprint(module.bp)
         if hasattr(module, "register"):
             module.register(app)
+    observability.install(app, runtime)
     return app
 
 
-def _configure_logging(level: str) -> None:
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("rabta").setLevel(level)
+def _configure_logging(settings: Settings) -> None:
+    from app import logs
+
+    logs.configure(level=settings.LOG_LEVEL, json_lines=settings.json_logs)

@@ -27,7 +27,8 @@ class DevProcess:
 def planned_processes(settings: Settings, host: str, port: int, workers: int) -> list[DevProcess]:
     """What `rabta dev` runs. Payments adds its sandbox wallet here."""
     web = DevProcess("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
-                             "--threads", "4", "--access-logfile", "-", "app.wsgi:app"], f"http://{host}:{port}")
+                             "--threads", "4", "--config", "python:app.gunicorn_conf", "app.wsgi:app"],
+                     f"http://{host}:{port}")
     processes = [web]
     processes += [DevProcess(f"worker-{i + 1}", [*RABTA, "worker"], "queues: all") for i in range(workers)]
     if settings.PAYMENT_PROVIDER == "sandbox":

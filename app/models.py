@@ -8,7 +8,7 @@ from app.db import metadata
 from app.notifications.models import Notification
 
 # Channel packages register their tables by being imported here.
-MODEL_MODULES = ("payments.models", "ussd.models", "sms.models", "app.api.models")
+MODEL_MODULES = ("payments.models", "ussd.models", "sms.models", "app.api.models", "app.providerlog.models")
 
 __all__ = ["Agency", "Bill", "Citizen", "Notification", "Service", "ServiceRequest", "StatusEvent",
            "TrackingSequence", "load_all_models", "metadata"]

@@ -12,15 +12,25 @@ import contextlib
 import fcntl
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+from redis.sentinel import Sentinel
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 EMBEDDED_SOCKET = "redis.sock"
 EMBEDDED_PIDFILE = "redis.pid"
 
 
-def connect(redis_url: str | None, instance_path: Path) -> redis.Redis:
+def connect(redis_url: str | None, instance_path: Path, sentinel: SentinelConfig | None = None) -> redis.Redis:
+    if sentinel is not None:
+        return sentinel_client(sentinel)
     if redis_url:
         return redis.Redis.from_url(redis_url, health_check_interval=30, socket_connect_timeout=3)
     socket_path = ensure_embedded_server(instance_path)
@@ -86,3 +96,36 @@ def stop_embedded_server(instance_path: Path) -> None:
         # SHUTDOWN closes the connection by design.
         with contextlib.suppress(redis.ConnectionError):
             redis.Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
+
+
+# ---- Redis Sentinel -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SentinelConfig:
+    sentinels: list[tuple[str, int]]
+    service: str
+    db: int = 0
+    password: str | None = None
+
+
+# A failover takes a few seconds (detection + election + promotion); commands wait it out instead of failing.
+FAILOVER_RETRY = Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=40)
+
+
+def sentinel_config(settings: Settings) -> SentinelConfig | None:
+    sentinels = settings.redis_sentinels
+    if not sentinels:
+        return None
+    return SentinelConfig(sentinels, settings.REDIS_SENTINEL_SERVICE, settings.REDIS_SENTINEL_DB,
+                          settings.REDIS_SENTINEL_PASSWORD)
+
+
+def sentinel_client(config: SentinelConfig) -> redis.Redis:
+    """A client of the current primary as the sentinels name it. Its pool asks them again after a
+    connection error, so after a failover new connections go to the promoted replica."""
+    sentinel = Sentinel(config.sentinels, socket_timeout=1, socket_connect_timeout=1,
+                        sentinel_kwargs={"socket_timeout": 1, "socket_connect_timeout": 1})
+    return sentinel.master_for(
+        config.service, db=config.db, password=config.password, socket_connect_timeout=3,
+        health_check_interval=30, retry=FAILOVER_RETRY,
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError])

@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import select
 
-from app import messages
+from app import messages, metrics
 from app.db import after_commit
 from app.errors_http import problem
 from app.runtime import Runtime, current
@@ -52,6 +52,7 @@ def provider_callback(provider_name: str) -> ResponseReturnValue:
     try:
         event = provider.parse_callback(body=request.get_data(), headers=dict(request.headers))
     except InvalidSignature as exc:
+        metrics.webhook_refused(provider_name, "bad_signature")
         log.warning("refused %s callback from %s: %s", provider_name, request.remote_addr, exc)
         return problem(401, "invalid_signature", "Invalid signature", "The callback signature is not valid.")
     except MalformedCallback as exc:

@@ -15,6 +15,7 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import metrics
 from app.bills.models import BLOCKED, PAID, Bill
 from app.bills.service import get_bill, inquiry_for
 from app.catalogue.models import Agency
@@ -75,6 +76,7 @@ def start_payment(*, session: Session, psid: str, channel: str, citizen_id: int 
     except IntegrityError as exc:
         raise PaymentInFlight("A payment for this bill is already in progress.") from exc
     record_event(session, payment, "state_change", {"to": INITIATED, "channel": channel, "amount": payment.amount})
+    after_commit(session, partial(metrics.count_payment, RAIL_WALLET, channel, INITIATED))
     kick = session.info.get(CHARGE_KICK_KEY)
     if kick is not None:
         after_commit(session, partial(kick, payment.id))

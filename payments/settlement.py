@@ -8,14 +8,17 @@ payment, is never booked: the payment ends `refund_due` and the citizen is told.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from app import metrics
 from app.bills.models import PAID, UNPAID, Bill
 from app.catalogue.models import Agency
 from app.citizens.models import Citizen
+from app.db import after_commit
 from app.messages import text
 from app.messages.formatting import format_money
 from app.notifications.service import queue_notification
@@ -71,6 +74,7 @@ def fail_payment(session: Session, payment: Payment, reason: str, status: str = 
     if not _cas_payment(session, payment, IN_FLIGHT, status=status, failure_reason=reason, active_bill_id=None):
         return UNCHANGED
     record_event(session, payment, "state_change", {"to": status, "reason": reason})
+    after_commit(session, partial(metrics.count_payment, payment.rail, payment.channel, status))
     _notify(session, payment, "payment_failed", "payment.failed", dedupe="failed")
     return status
 
@@ -96,9 +100,12 @@ def settle_payment(session: Session, payment: Payment) -> str:
                      failure_reason="bill_already_paid", refund_due=True)
         record_event(session, payment, "state_change", {"to": FAILED, "refund_due": True,
                                                         "reason": "bill_already_paid"})
+        after_commit(session, partial(metrics.count_payment, payment.rail, payment.channel, REFUND_DUE))
         _notify(session, payment, "refund_due", "payment.refund_due", dedupe="refund")
         return REFUND_DUE
     record_event(session, payment, "state_change", {"to": SUCCEEDED, "receipt": payment.receipt_number})
+    after_commit(session, partial(metrics.payment_settled, payment.rail, payment.channel,
+                                  (now - payment.created_at).total_seconds()))
     _notify(session, payment, "payment_receipt", "payment.receipt", dedupe="receipt")
     return SETTLED
 
@@ -111,6 +118,7 @@ def _late_money(session: Session, payment: Payment) -> str:
         return UNCHANGED
     record_event(session, payment, "refund_due", {"status": payment.status, "reason": "money after " +
                                                   payment.status})
+    after_commit(session, partial(metrics.count_payment, payment.rail, payment.channel, REFUND_DUE))
     _notify(session, payment, "refund_due", "payment.refund_due", dedupe="refund")
     return REFUND_DUE
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, request
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
 
-from app import messages
+from app import messages, metrics
 from app.runtime import EXTENSION_KEY, Runtime, current
 from app.webhooks import at_token_ok
 from sms import delivery, jobs
@@ -57,6 +57,7 @@ def _twilio_signed() -> bool:
 @bp.post("/sms/twilio")
 def twilio_inbound() -> Response:
     if not _twilio_signed():
+        metrics.webhook_refused("twilio", "bad_signature")
         log.warning("rejected /sms/twilio: bad or missing X-Twilio-Signature")
         return _plain("forbidden", 403)
     form = request.form
@@ -91,6 +92,7 @@ def at_inbound() -> Response:
 @bp.post("/sms/twilio/status")
 def twilio_status() -> Response:
     if not _twilio_signed():
+        metrics.webhook_refused("twilio", "bad_signature")
         log.warning("rejected /sms/twilio/status: bad or missing X-Twilio-Signature")
         return _plain("forbidden", 403)
     return _report(delivery.twilio_report(request.form.to_dict()), "MessageSid", "MessageStatus")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import metrics
 from app.citizens.identity import mask_msisdn
 from app.errors import InvalidPhoneNumber
 from app.messages import text
@@ -50,6 +51,8 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
     msisdn = sender_number(inbound.sender, settings.DEFAULT_REGION)
     count = inbound_count(runtime.redis, msisdn)
     limit = settings.SMS_INBOUND_LIMIT_PER_HOUR
+    if count > limit:
+        metrics.count_rate_limited("sms_inbound")
     if count > limit + 1:  # flooding: warned once already, now ignored
         log.info("sms from %s ignored: over %s/hour", mask_msisdn(msisdn), limit)
         return None

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import requests
 
+from app.providerlog.capture import instrument
 from payments.providers.base import (
     CHARGE_FAILED,
     CHARGE_NOT_FOUND,
@@ -51,6 +52,7 @@ class SandboxWallet(WalletProvider):
         self.secret = secret
         self.timeout = timeout
         self.tolerance = tolerance
+        self.session = instrument(requests.Session(), self.name)
 
     # -- outgoing -----------------------------------------------------------------------------------------
 
@@ -82,7 +84,7 @@ class SandboxWallet(WalletProvider):
                    SIGNATURE_HEADER: sign(self.secret, timestamp, f"{method}.{path}.".encode() + data),
                    "Content-Type": "application/json"}
         try:
-            response = requests.request(method, self.base_url + path, data=data or None, headers=headers,
+            response = self.session.request(method, self.base_url + path, data=data or None, headers=headers,
                                         timeout=self.timeout)
         except requests.RequestException as exc:
             raise TransientProviderError(f"sandbox unreachable: {type(exc).__name__}") from exc

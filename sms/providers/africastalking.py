@@ -16,6 +16,7 @@ from typing import Any
 import requests
 from africastalking.SMS import SMSService
 
+from app.providerlog.capture import instrument
 from app.settings import Settings
 from sms.providers.base import SendFailed, SendResult, http_status_retryable
 
@@ -58,7 +59,7 @@ class AfricasTalkingProvider:
 
     def __init__(self, settings: Settings) -> None:
         self.service = _PooledSMSService(settings.AT_USERNAME, settings.AT_API_KEY)
-        self.service.session = requests.Session()
+        self.service.session = instrument(requests.Session(), self.name)
         if not urllib.request.getproxies():
             self.service.session.trust_env = False  # no per-call environment scan for a proxy
         if settings.AT_API_BASE_URL:

@@ -15,6 +15,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from app.providerlog.capture import instrument
 from app.settings import Settings
 from sms.providers.base import SendFailed, SendResult, http_status_retryable
 
@@ -41,6 +42,8 @@ class TwilioProvider:
             # Without a proxy configured, skip requests' per-call scan of the environment for one
             # (a third of the SDK's time per message on the send path).
             http_client.session.trust_env = False
+        if http_client.session is not None:
+            instrument(http_client.session, self.name)
         self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
         if settings.TWILIO_API_BASE_URL:
             self.client.api.base_url = settings.TWILIO_API_BASE_URL.rstrip("/")
