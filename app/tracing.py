@@ -35,7 +35,8 @@ def install(app: Flask, runtime: Runtime, exporter: Any = None) -> bool:
                                  "pip install 'rabta[otel]'") from exc
     _ensure_provider(runtime.settings.OTEL_SERVICE_NAME, exporter)
     FlaskInstrumentor().instrument_app(app)
-    SQLAlchemyInstrumentor().instrument(engine=runtime.db.engine)
+    # skip_dep_check: the instrumentation pins SQLAlchemy < 2.1 but works with the engine events of 2.1.
+    SQLAlchemyInstrumentor().instrument(engine=runtime.db.engine, skip_dep_check=True)
     if not RedisInstrumentor().is_instrumented_by_opentelemetry:
         RedisInstrumentor().instrument()
     if not RequestsInstrumentor().is_instrumented_by_opentelemetry:
