@@ -48,3 +48,7 @@ class Logger(glogging.Logger):  # type: ignore[misc]
 
 
 logger_class = Logger
+
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which every
+# gunicorn on the host then fights over; Rabta does not use it.
+control_socket_disable = True

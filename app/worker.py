@@ -41,6 +41,14 @@ class RabtaWorker(SimpleWorker):
         metrics.count_job(queue.name, "succeeded" if succeeded else "failed")
         return succeeded
 
+    def register_death(self) -> None:
+        """Stopping must not end in a traceback when Redis has just failed over under us: the registration
+        expires by itself and RQ cleans up after dead workers."""
+        try:
+            super().register_death()
+        except redis.RedisError as exc:
+            log.warning("worker %s stopped without deregistering: %s", self.name, exc)
+
 
 def _log_job(job: Job, queue_name: str, succeeded: bool, seconds: float, periodic: str | None) -> None:
     result: Any = getattr(job, "_result", None) if succeeded else None
