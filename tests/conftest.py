@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.ussd",
     "tests.fixtures.sms",
     "tests.fixtures.api",
+    "tests.fixtures.ops",
 ]
 
 
