@@ -39,7 +39,7 @@ def test_the_replica_reads_what_the_primary_committed(with_replica: Runtime) -> 
 
 
 def test_the_replica_refuses_every_write(with_replica: Runtime) -> None:
-    with pytest.raises(DBAPIError, match="(?i)read-only|readonly"), \
+    with pytest.raises(DBAPIError, match=r"(?i)read-only|readonly"), \
             with_replica.read_db.transaction(immediate=False) as session:
         make_agency(session, code="NOPE")
     with with_replica.db.transaction(immediate=False) as session:
