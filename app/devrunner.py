@@ -80,13 +80,13 @@ def dev_command(host: str, port: int, workers: int) -> None:
     instance = settings.INSTANCE_PATH.resolve()
     env = dict(os.environ)
     started_redis = False
-    if not settings.REDIS_URL:
+    if not settings.REDIS_URL and not settings.REDIS_SENTINELS:
         started_redis = not (instance / redis_conn.EMBEDDED_SOCKET).exists()
         redis_conn.ensure_embedded_server(instance)
         env["REDIS_URL"] = redis_conn.embedded_url(instance)
         click.echo(f"  redis     embedded, {env['REDIS_URL']}")
     else:
-        click.echo(f"  redis     {settings.REDIS_URL}")
+        click.echo(f"  redis     {settings.REDIS_URL or 'sentinels ' + settings.REDIS_SENTINELS}")
     upgrade(settings.database_url)
     click.echo(f"  database  {settings.database_url}")
     children = []

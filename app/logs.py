@@ -47,11 +47,26 @@ def configure(*, level: str, json_lines: bool) -> None:
     root.setLevel(level)
 
 
+class _MaskedTracebacks:
+    """Exception messages can quote input (a number that did not parse): mask tracebacks too."""
+
+    def formatException(self, ei: Any) -> str:
+        return mask_text(super().formatException(ei))  # type: ignore[misc]
+
+
+class _JsonFormatter(_MaskedTracebacks, JsonFormatter):
+    pass
+
+
+class _ConsoleFormatter(_MaskedTracebacks, logging.Formatter):
+    pass
+
+
 def formatter(json_lines: bool) -> logging.Formatter:
     if json_lines:
-        return JsonFormatter(JSON_FIELDS, style="{", rename_fields=JSON_RENAMES, json_ensure_ascii=False,
-                             reserved_attrs=[*RESERVED_ATTRS, "request_tag"])
-    return logging.Formatter(CONSOLE_FORMAT)
+        return _JsonFormatter(JSON_FIELDS, style="{", rename_fields=JSON_RENAMES, json_ensure_ascii=False,
+                              reserved_attrs=[*RESERVED_ATTRS, "request_tag"])
+    return _ConsoleFormatter(CONSOLE_FORMAT)
 
 
 def _install_record_factory() -> None:
