@@ -85,7 +85,7 @@ class SandboxWallet(WalletProvider):
                    "Content-Type": "application/json"}
         try:
             response = self.session.request(method, self.base_url + path, data=data or None, headers=headers,
-                                        timeout=self.timeout)
+                                            timeout=self.timeout)
         except requests.RequestException as exc:
             raise TransientProviderError(f"sandbox unreachable: {type(exc).__name__}") from exc
         try:
