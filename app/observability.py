@@ -63,7 +63,7 @@ def _start_request() -> None:
 def _finish_request(response: Response) -> Response:
     started = g.get("rabta_started")
     elapsed = time.perf_counter() - started if started is not None else 0.0
-    rid = g.get("rabta_request_id")
+    rid = request_id.current() or g.get("rabta_request_id")
     if rid:
         response.headers[request_id.HEADER] = rid
     endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"

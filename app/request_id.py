@@ -40,6 +40,13 @@ def bound(request_id: str | None) -> Iterator[str | None]:
         _CURRENT.reset(token)
 
 
+def continue_from(upstream: str | None) -> None:
+    """A verified provider callback that carries the request id of our call that caused it (the sandbox
+    wallet echoes it) continues that trace: the rest of this request and its jobs log under it."""
+    if acceptable(upstream):
+        _CURRENT.set(upstream)
+
+
 def set_current(request_id: str | None) -> Token[str | None]:
     return _CURRENT.set(request_id)
 

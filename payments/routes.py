@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import select
 
-from app import messages, metrics
+from app import messages, metrics, request_id
 from app.db import after_commit
 from app.errors_http import problem
 from app.runtime import Runtime, current
@@ -58,6 +58,7 @@ def provider_callback(provider_name: str) -> ResponseReturnValue:
     except MalformedCallback as exc:
         log.warning("malformed %s callback: %s", provider_name, exc)
         return problem(400, "malformed_callback", "Malformed callback", "The callback could not be read.")
+    request_id.continue_from(request.headers.get(request_id.HEADER))
     duplicate = _record_callback(runtime, provider_name, event)
     return jsonify(received=True, duplicate=duplicate)
 

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import requests
 
+from app import request_id
 from app.providerlog.capture import instrument
 from payments.providers.base import (
     CHARGE_FAILED,
@@ -83,6 +84,8 @@ class SandboxWallet(WalletProvider):
         headers = {TIMESTAMP_HEADER: timestamp,
                    SIGNATURE_HEADER: sign(self.secret, timestamp, f"{method}.{path}.".encode() + data),
                    "Content-Type": "application/json"}
+        if trace := request_id.current():
+            headers[request_id.HEADER] = trace  # the sandbox echoes it on its callback
         try:
             response = self.session.request(method, self.base_url + path, data=data or None, headers=headers,
                                             timeout=self.timeout)

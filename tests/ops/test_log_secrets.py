@@ -1,5 +1,5 @@
 """Every channel's journey through a real gunicorn and a real worker, all their output captured: every line
-is JSON, the request id follows a payment from the USSD hop into the worker, and no PIN, OTP, PAY code,
+is JSON, the request id follows a payment from the USSD hop to its receipt SMS, and no PIN, OTP, PAY code,
 token, API key, password, full number or full CNIC appears anywhere."""
 
 from __future__ import annotations
@@ -137,6 +137,8 @@ def test_no_secret_or_personal_number_reaches_any_log_line(
     records = [json.loads(line) for line in lines["worker"]]
     traced = [r for r in records if r.get("request_id") == ussd_request_id]
     assert any("charge_payment" in r["message"] for r in traced), "the USSD hop's id is on its charge job's line"
+    assert any("[payment_receipt]" in r["message"] for r in traced), \
+        "and, through the wallet's callback, on the receipt SMS: one grep follows the payment"
     assert any("SMS to +92300****567" in r["message"] for r in records), "receipts are logged, masked"
 
     everything = output["web"] + output["worker"]
