@@ -41,6 +41,7 @@ def on_starting(server: Any) -> None:
 class Logger(glogging.Logger):  # type: ignore[misc]
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
+        logs.install_record_factory()
         settings = _settings()
         formatter = logs.formatter(settings.json_logs if settings else True)
         for handler in self.error_log.handlers:

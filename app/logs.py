@@ -66,7 +66,12 @@ def formatter(json_lines: bool) -> logging.Formatter:
     if json_lines:
         return _JsonFormatter(JSON_FIELDS, style="{", rename_fields=JSON_RENAMES, json_ensure_ascii=False,
                               reserved_attrs=[*RESERVED_ATTRS, "request_tag"])
-    return _ConsoleFormatter(CONSOLE_FORMAT)
+    return _ConsoleFormatter(CONSOLE_FORMAT, defaults={"request_tag": ""})  # records made before our factory
+
+
+def install_record_factory() -> None:
+    """For processes that log before (or without) building the app, e.g. gunicorn's master."""
+    _install_record_factory()
 
 
 def _install_record_factory() -> None:
