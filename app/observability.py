@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import metrics, request_id, security_headers, tracing
 from app.providerlog import capture
-from app.runtime import Runtime
+from app.runtime import Runtime, current
 
 access_log = logging.getLogger("rabta.http.access")
 
@@ -51,8 +51,6 @@ def install(app: Flask, runtime: Runtime) -> None:
 
 
 def _start_request() -> None:
-    from app.runtime import current
-
     incoming = request.headers.get(request_id.HEADER)
     trusted = current().settings.TRUSTED_PROXY_COUNT > 0 and request_id.acceptable(incoming)
     g.rabta_request_id = incoming if trusted and incoming else request_id.new()
