@@ -1,16 +1,21 @@
 """Capturing exchanges: an HTTP adapter for the `requests` sessions that talk to providers, and the
 inbound side called by the web middleware for webhook paths.
 
-The sink is set once per process by `create_app` (`configure(redis)`); before that, or
-if Redis fails, capturing does nothing: a provider log must never break a send or a
-webhook.
+The sink is set once per process by `create_app` (`configure(redis)`). Entries wait in
+memory and a background thread pushes them to Redis in batches (every
+`PUSH_INTERVAL_SECONDS`, and at exit), so a USSD hop pays no extra Redis round trip.
+Before `configure`, or if Redis fails, capturing drops entries: a provider log must
+never break a send or a webhook.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +25,7 @@ from requests.adapters import HTTPAdapter
 
 from app import request_id
 from app.providerlog.models import INBOUND, OUTBOUND
-from app.providerlog.service import Exchange, record
+from app.providerlog.service import Exchange, record_many
 from app.redaction import redact_body, redact_query
 
 log = logging.getLogger("rabta.providerlog")
@@ -34,21 +39,69 @@ INBOUND_PATHS: tuple[tuple[str, str | None], ...] = (
     ("/billers/1bill/", "1bill"),
 )
 
-_sink: Callable[[Exchange], None] | None = None
+PUSH_INTERVAL_SECONDS = 0.5
+MAX_PENDING = 10_000  # if Redis is away for long, keep the newest
+
+
+class _Pusher:
+    """Per process: entries wait in a deque; a daemon thread pushes them to Redis in batches."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.pending: deque[Exchange] = deque(maxlen=MAX_PENDING)
+        self.pid = 0
+        self.lock = threading.Lock()
+
+    def add(self, exchange: Exchange) -> None:
+        self.pending.append(exchange)
+        if self.pid != os.getpid():  # first entry in this process (or after a fork): start its thread
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.pid = os.getpid()
+                    threading.Thread(target=self._run, name="rabta-providerlog", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(PUSH_INTERVAL_SECONDS)
+            self.push()
+
+    def push(self) -> None:
+        batch: list[Exchange] = []
+        while True:  # the thread and a flush() may drain at once: popleft is atomic, len() then pop is not
+            try:
+                batch.append(self.pending.popleft())
+            except IndexError:
+                break
+        if not batch:
+            return
+        try:
+            record_many(self.redis, batch)
+        except Exception as exc:  # the log is best effort; the exchanges themselves already happened
+            log.debug("%d provider log entries dropped: %s", len(batch), type(exc).__name__)
+
+
+_pusher: _Pusher | None = None
 
 
 def configure(redis: Redis) -> None:
-    global _sink
-    _sink = lambda exchange: record(redis, exchange)  # noqa: E731
+    global _pusher
+    if _pusher is not None:
+        _pusher.push()
+    _pusher = _Pusher(redis)
+
+
+def flush() -> None:
+    """Push what this process has captured now (tests, the CLI, process exit)."""
+    if _pusher is not None:
+        _pusher.push()
+
+
+atexit.register(flush)
 
 
 def emit(exchange: Exchange) -> None:
-    if _sink is None:
-        return
-    try:
-        _sink(exchange)
-    except Exception as exc:  # the log is best effort; the exchange itself already happened
-        log.debug("provider log entry dropped: %s", type(exc).__name__)
+    if _pusher is not None:
+        _pusher.add(exchange)
 
 
 def inbound_provider(path: str) -> str | None:

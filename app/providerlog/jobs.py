@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from app.providerlog import service
+from app.providerlog import capture, service
 from app.runtime import current
 
 
 def flush_buffer() -> int:
     runtime = current()
+    capture.flush()  # this process's own entries first
     total = 0
     while True:
         with runtime.db.transaction() as session:

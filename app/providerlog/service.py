@@ -1,6 +1,6 @@
 """Recording, storing, querying and purging provider log entries (no flask here).
 
-`record` pushes an entry onto a capped Redis list; `flush` moves a batch into the
+`record_many` pushes entries onto a capped Redis list; `flush` moves a batch into the
 table; `entries` is the query behind `rabta providers log` and the console view.
 """
 
@@ -47,9 +47,9 @@ class Exchange:
         return self.error is not None or self.status is None or self.status >= 400
 
 
-def record(redis: Redis, exchange: Exchange) -> None:
+def record_many(redis: Redis, exchanges: list[Exchange]) -> None:
     pipe = redis.pipeline(transaction=False)
-    pipe.rpush(BUFFER_KEY, json.dumps(asdict(exchange), separators=(",", ":")))
+    pipe.rpush(BUFFER_KEY, *[json.dumps(asdict(exchange), separators=(",", ":")) for exchange in exchanges])
     pipe.ltrim(BUFFER_KEY, -MAX_BUFFERED, -1)
     pipe.execute()
 
