@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from sqlmodel import SQLModel
 
@@ -24,6 +22,7 @@ SQLModel.metadata.naming_convention = {
 
 def create_app(settings: Settings | None = None) -> Flask:
     """The web app with its runtime; nothing happens at import time. Wiring is in `app.bootstrap`."""
+    from app import observability
     from app.bootstrap import build_runtime, channels, install_channels
     from app.errors_http import register_error_handlers
     from app.runtime import EXTENSION_KEY
@@ -31,20 +30,22 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
     instance_path = settings.INSTANCE_PATH.resolve()
     instance_path.mkdir(parents=True, exist_ok=True)
-    _configure_logging(settings.LOG_LEVEL)
+    _configure_logging(settings)
 
     app = Flask(__name__, instance_path=str(instance_path))
     app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_BYTES,
                       JSON_SORT_KEYS=False)
     installed = channels()
-    app.extensions[EXTENSION_KEY] = build_runtime(settings, installed)
+    runtime = build_runtime(settings, installed)
+    app.extensions[EXTENSION_KEY] = runtime
+    observability.install_early(app, runtime)
     register_error_handlers(app)
     install_channels(app, installed)
+    observability.install(app, runtime)
     return app
 
 
-def _configure_logging(level: str) -> None:
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("rabta").setLevel(level)
+def _configure_logging(settings: Settings) -> None:
+    from app import logs
+
+    logs.configure(level=settings.LOG_LEVEL, json_lines=settings.json_logs)

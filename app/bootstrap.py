@@ -12,7 +12,7 @@ from functools import partial
 
 from flask import Flask
 
-from app import messages, redis_conn
+from app import messages, metrics, redis_conn
 from app.bus import MessageBus
 from app.channels import Channel
 from app.db import Database
@@ -23,6 +23,7 @@ from app.settings import Settings
 from payments.jobs import PaymentCallbackAccepted, enqueue_charges, enqueue_confirmations
 from payments.providers import Wallets
 from payments.service import PaymentStarted
+from payments.settlement import PaymentMoved
 from sms.jobs import enqueue_queued
 from sms.providers import SmsProviders
 from sms.service import SmsQueued
@@ -43,7 +44,9 @@ def channels() -> tuple[Channel, ...]:
 
 def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime:
     db = Database(settings.database_url)
-    redis = redis_conn.connect(settings.REDIS_URL, settings.INSTANCE_PATH.resolve())
+    replica = Database(settings.DATABASE_REPLICA_URL, read_only=True) if settings.DATABASE_REPLICA_URL else db
+    redis = redis_conn.connect(settings.REDIS_URL, settings.INSTANCE_PATH.resolve(),
+                               sentinel=redis_conn.sentinel_config(settings))
     wallets = Wallets(settings)
     dispatchers: dict[str, Dispatcher] = {c.name: c.dispatcher for c in installed if c.dispatcher is not None}
     gateway = Gateway(
@@ -53,12 +56,13 @@ def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime
         default_language=settings.DEFAULT_LANGUAGE,
     )
     runtime = Runtime(settings=settings, db=db, redis=redis, bus=MessageBus(), dispatchers=dispatchers,
-                      wallets=wallets, sms=SmsProviders(settings), ussd=gateway)
+                      wallets=wallets, sms=SmsProviders(settings), ussd=gateway, replica=replica)
     runtime.bus.handlers.update({
         NotificationQueued: [lambda _events: kick_outbox(runtime)],
         PaymentStarted: [partial(enqueue_charges, runtime)],
         PaymentCallbackAccepted: [partial(enqueue_confirmations, runtime)],
         SmsQueued: [partial(enqueue_queued, runtime)],
+        PaymentMoved: [metrics.count_payments],
     })
     db.publish = runtime.bus.publish
     return runtime

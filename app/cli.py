@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import click
@@ -10,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from app import create_app
 from app.devrunner import dev_command
 from app.runtime import current
+from app.settings import ConfigurationError
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app())
@@ -71,7 +73,9 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     if not burst:
         start_ticker(runtime, stop)
     try:
-        rq_worker.work(with_scheduler=True, burst=burst, logging_level=runtime.settings.LOG_LEVEL)
+        # RQ's own lines only when debugging: our worker logs one line per job (app.worker).
+        rq_level = "DEBUG" if runtime.settings.LOG_LEVEL == "DEBUG" else "WARNING"
+        rq_worker.work(with_scheduler=True, burst=burst, logging_level=rq_level)
     finally:
         stop.set()
 
@@ -80,4 +84,8 @@ cli.add_command(dev_command)
 
 
 def main() -> None:
-    cli(prog_name="rabta")
+    try:
+        cli(prog_name="rabta")
+    except ConfigurationError as exc:  # one readable message (e.g. the production guard rails), no traceback
+        click.echo(str(exc), err=True)
+        sys.exit(2)

@@ -30,7 +30,7 @@ log = logging.getLogger("rabta.db")
 Publisher = Callable[[Sequence[Event]], None]
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit BEGIN is deferred).
@@ -40,6 +40,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -48,16 +50,18 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """`read_only` (a replica for dashboards and exports) makes every write fail, on either engine."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                poolclass=NullPool)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    connect_args = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args)
 
 
 class Database:
@@ -68,9 +72,10 @@ class Database:
     (a bare script) events are dropped and the periodic sweeps do the work instead.
     """
 
-    def __init__(self, url: str, publish: Publisher | None = None) -> None:
+    def __init__(self, url: str, publish: Publisher | None = None, *, read_only: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.read_only = read_only
+        self.engine = make_engine(url, read_only=read_only)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.publish = publish
         self._anchor: tuple[int, Any] | None = None
@@ -112,7 +117,7 @@ class Database:
         """
         session = self.session()
         try:
-            if immediate and self.is_sqlite:
+            if immediate and self.is_sqlite and not self.read_only:
                 session.connection(execution_options={IMMEDIATE_KEY: True})
             yield session
             session.commit()

@@ -27,7 +27,8 @@ class DevProcess:
 def planned_processes(settings: Settings, host: str, port: int, workers: int) -> list[DevProcess]:
     """What `rabta dev` runs. Payments adds its sandbox wallet here."""
     web = DevProcess("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
-                             "--threads", "4", "--access-logfile", "-", "app.wsgi:app"], f"http://{host}:{port}")
+                             "--threads", "4", "--config", "python:app.gunicorn_conf", "app.wsgi:app"],
+                     f"http://{host}:{port}")
     processes = [web]
     processes += [DevProcess(f"worker-{i + 1}", [*RABTA, "worker"], "queues: all") for i in range(workers)]
     if "sandbox" in settings.payment_wallets:
@@ -79,13 +80,13 @@ def dev_command(host: str, port: int, workers: int) -> None:
     instance = settings.INSTANCE_PATH.resolve()
     env = dict(os.environ)
     started_redis = False
-    if not settings.REDIS_URL:
+    if not settings.REDIS_URL and not settings.REDIS_SENTINELS:
         started_redis = not (instance / redis_conn.EMBEDDED_SOCKET).exists()
         redis_conn.ensure_embedded_server(instance)
         env["REDIS_URL"] = redis_conn.embedded_url(instance)
         click.echo(f"  redis     embedded, {env['REDIS_URL']}")
     else:
-        click.echo(f"  redis     {settings.REDIS_URL}")
+        click.echo(f"  redis     {settings.REDIS_URL or 'sentinels ' + settings.REDIS_SENTINELS}")
     upgrade(settings.database_url)
     click.echo(f"  database  {settings.database_url}")
     children = []

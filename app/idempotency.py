@@ -19,6 +19,7 @@ from typing import Any
 from flask import Response
 from redis import Redis
 
+from app import metrics
 from app.errors_http import problem
 
 KEY_TTL_SECONDS = 24 * 3600
@@ -63,13 +64,16 @@ def _answer_repeat(raw: Any, fingerprint: str, redis: Redis, scope: str, key: st
         return idempotent_response(redis=redis, scope=scope, key=key, body=body, handler=handler)
     record = json.loads(raw)
     if record.get("fingerprint") != fingerprint:
+        metrics.count_idempotency("body_mismatch")
         return problem(422, "idempotency_key_reused", "Idempotency-Key reused",
                        "This Idempotency-Key was used with a different request body.")
     if record.get("state") == "running":
+        metrics.count_idempotency("in_progress")
         response = problem(409, "idempotency_in_progress", "Request in progress",
                            "A request with this Idempotency-Key is still being processed. Retry shortly.")
         response.headers["Retry-After"] = "1"
         return response
+    metrics.count_idempotency("replayed")
     return _replay(record)
 
 

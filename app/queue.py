@@ -14,6 +14,8 @@ from rq import Queue, Retry
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from app import request_id
+
 # Ordered by urgency: a worker serves earlier queues first.
 PAYMENTS = "payments"
 USSD = "ussd"
@@ -23,6 +25,9 @@ DEFAULT = "default"
 ALL_QUEUES: tuple[str, ...] = (PAYMENTS, USSD, SMS, NOTIFICATIONS, DEFAULT)
 
 JOB_TIMEOUT_SECONDS = 120
+# Job meta keys: the request that caused the job (its logs carry the same id), and the periodic job's name.
+REQUEST_ID_META = "request_id"
+PERIODIC_META = "periodic"
 RESULT_TTL_SECONDS = 3600
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
 
@@ -36,13 +41,15 @@ def get_queue(name: str, connection: Redis) -> Queue:
 def enqueue(
     connection: Redis, queue_name: str, func: Any, *args: Any,
     job_id: str | None = None, retry: Retry | None = None, delay: timedelta | None = None,
-    timeout: int = JOB_TIMEOUT_SECONDS,
+    timeout: int = JOB_TIMEOUT_SECONDS, meta: dict[str, Any] | None = None,
 ) -> Job:
-    """Enqueue `func(*args)` on `queue_name`; with `delay`, the worker's scheduler releases it later."""
+    """Enqueue `func(*args)` on `queue_name`; with `delay`, the worker's scheduler releases it later.
+    The current request id (of the request or job enqueuing it) travels in the job's meta."""
     queue = get_queue(queue_name, connection)
     options: dict[str, Any] = {
         "job_id": job_id, "retry": retry, "job_timeout": timeout,
         "result_ttl": RESULT_TTL_SECONDS, "failure_ttl": FAILURE_TTL_SECONDS,
+        "meta": {REQUEST_ID_META: request_id.current(), **(meta or {})},
     }
     if delay is not None and delay.total_seconds() > 0:
         return queue.enqueue_in(delay, func, *args, **options)

@@ -12,15 +12,26 @@ import contextlib
 import fcntl
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+from redis.sentinel import Sentinel, SentinelManagedConnection
+from redis.utils import SENTINEL
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 EMBEDDED_SOCKET = "redis.sock"
 EMBEDDED_PIDFILE = "redis.pid"
 
 
-def connect(redis_url: str | None, instance_path: Path) -> redis.Redis:
+def connect(redis_url: str | None, instance_path: Path, sentinel: SentinelConfig | None = None) -> redis.Redis:
+    if sentinel is not None:
+        return sentinel_client(sentinel)
     if redis_url:
         return redis.Redis.from_url(redis_url, health_check_interval=30, socket_connect_timeout=3)
     socket_path = ensure_embedded_server(instance_path)
@@ -86,3 +97,59 @@ def stop_embedded_server(instance_path: Path) -> None:
         # SHUTDOWN closes the connection by design.
         with contextlib.suppress(redis.ConnectionError):
             redis.Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
+
+
+# ---- Redis Sentinel -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SentinelConfig:
+    sentinels: list[tuple[str, int]]
+    service: str
+    db: int = 0
+    password: str | None = None
+
+
+# A failover takes a few seconds (detection + election + promotion); commands wait it out instead of failing.
+FAILOVER_RETRY = Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=40)
+
+
+def sentinel_config(settings: Settings) -> SentinelConfig | None:
+    sentinels = settings.redis_sentinels
+    if not sentinels:
+        return None
+    return SentinelConfig(sentinels, settings.REDIS_SENTINEL_SERVICE, settings.REDIS_SENTINEL_DB,
+                          settings.REDIS_SENTINEL_PASSWORD)
+
+
+class _FailoverAwareConnection(SentinelManagedConnection):  # type: ignore[misc]
+    """Two gaps of redis-py's sentinel connection, both seen in the failover test:
+
+    - a dropped connection is reconnected (`connect_check_health`, from the command's retry loop) to the
+      address it had, which after a failover is the dead primary: ask the sentinels on every reconnect and
+      leave the retrying to the command, whose next attempt asks them again;
+    - a read interrupted by an exception (a worker's BLPOP cut short by SIGTERM) leaves the connection in the
+      pool with a reply still on the wire, unlike a plain connection: drop it instead.
+    """
+
+    def connect_check_health(self, check_health: bool = True, retry_socket_connect: bool = True) -> None:
+        if self._sock is None and self.connection_pool.is_master:
+            self.host, self.port = self.connection_pool.get_master_address()
+            retry_socket_connect = False
+        super().connect_check_health(check_health=check_health, retry_socket_connect=retry_socket_connect)
+
+    def read_response(self, disable_decoding: bool = False, *, timeout: Any = SENTINEL,
+                      disconnect_on_error: bool | None = True, push_request: bool | None = False) -> Any:
+        return super().read_response(disable_decoding=disable_decoding, timeout=timeout,
+                                     disconnect_on_error=disconnect_on_error, push_request=push_request)
+
+
+def sentinel_client(config: SentinelConfig) -> redis.Redis:
+    """A client of the current primary as the sentinels name it. Its pool asks them again after a
+    connection error, so after a failover new connections go to the promoted replica."""
+    sentinel = Sentinel(config.sentinels, socket_timeout=1, socket_connect_timeout=1,
+                        sentinel_kwargs={"socket_timeout": 1, "socket_connect_timeout": 1})
+    return sentinel.master_for(
+        config.service, connection_class=_FailoverAwareConnection, db=config.db, password=config.password,
+        socket_connect_timeout=3,
+        health_check_interval=30, retry=FAILOVER_RETRY,
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError])

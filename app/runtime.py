@@ -41,10 +41,19 @@ class Runtime:
     wallets: Wallets  # the wallet providers payers may choose from
     sms: SmsProviders  # SMS provider adapters (send, webhooks, delivery reports)
     ussd: Gateway  # the USSD menu engine's shell
+    # Read-only: dashboards and exports read here (DATABASE_REPLICA_URL), sparing the primary.
+    # Without a replica it is `db` itself.
+    replica: Database | None = None
+
+    @property
+    def read_db(self) -> Database:
+        return self.replica or self.db
 
     def enqueue(self, queue_name: str, func: Callable[..., Any] | str, *args: Any, job_id: str | None = None,
-                retry: Retry | None = None, delay: timedelta | None = None) -> Job:
-        return queue.enqueue(self.redis, queue_name, func, *args, job_id=job_id, retry=retry, delay=delay)
+                retry: Retry | None = None, delay: timedelta | None = None,
+                meta: dict[str, Any] | None = None) -> Job:
+        return queue.enqueue(self.redis, queue_name, func, *args, job_id=job_id, retry=retry, delay=delay,
+                             meta=meta)
 
     def today(self) -> date:
         """The calendar date where the citizens are (`TIMEZONE`): due dates and prices follow it."""

@@ -32,6 +32,8 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("payments-poll-pending", 30, queue.PAYMENTS, "payments.jobs.poll_pending"),
     PeriodicJob("payments-expire", 60, queue.PAYMENTS, "payments.jobs.expire_stale"),
     PeriodicJob("payments-reconcile", 900, queue.PAYMENTS, "payments.jobs.reconcile_payments"),
+    PeriodicJob("provider-log-flush", 5, queue.DEFAULT, "app.providerlog.jobs.flush_buffer"),
+    PeriodicJob("provider-log-purge", 3600, queue.DEFAULT, "app.providerlog.jobs.purge_old_entries"),
 ]
 
 
@@ -40,7 +42,7 @@ def tick(runtime: Runtime, jobs: list[PeriodicJob] | None = None) -> list[str]:
     released = []
     for job in jobs if jobs is not None else PERIODIC_JOBS:
         if runtime.redis.set(f"rabta:periodic:{job.name}", "1", nx=True, ex=job.every_seconds):
-            runtime.enqueue(job.queue_name, job.func)
+            runtime.enqueue(job.queue_name, job.func, meta={queue.PERIODIC_META: job.name})
             released.append(job.name)
     return released
 

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "dev-insecure-key"}
+SANDBOX_DEFAULT_SECRET = "sandbox-wallet-dev-secret"
 
 
 class ConfigurationError(RuntimeError):
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     PAYMENT_PROVIDER: str = "sandbox"  # the default wallet
     PAYMENT_WALLETS: str = ""  # comma-separated wallets a payer may choose; default: PAYMENT_PROVIDER only
     SANDBOX_WALLET_URL: str = "http://127.0.0.1:8100"
-    SANDBOX_WALLET_SECRET: str = "sandbox-wallet-dev-secret"
+    SANDBOX_WALLET_SECRET: str = SANDBOX_DEFAULT_SECRET
     PAYMENT_PENDING_POLL_AFTER_SECONDS: int = 60
     PAYMENT_EXPIRE_AFTER_SECONDS: int = 900
     ONEBILL_USERNAME: str | None = None
@@ -75,10 +76,48 @@ class Settings(BaseSettings):
     API_RATE_LIMIT_PER_MINUTE: int = 120  # per access token / agency key
     API_IP_RATE_LIMIT_PER_MINUTE: int = 600  # per client IP (many phones share a carrier NAT address)
 
+    # Operations (README "Operations")
+    LOG_FORMAT: Literal["auto", "json", "console"] = "auto"  # auto: console in development, JSON elsewhere
+    METRICS_TOKEN: str | None = None  # when set, GET /metrics needs `Authorization: Bearer <token>`
+    PROMETHEUS_MULTIPROC_DIR: Path | None = None  # shared by web and worker processes; default instance/metrics
+    PROVIDER_LOG_RETENTION_DAYS: int = 7
+    TRUSTED_PROXY_COUNT: int = 0  # proxies in front of us that set X-Forwarded-For / X-Request-ID
+    AT_WEBHOOKS_ENABLED: bool = True  # Africa's Talking USSD and SMS callbacks
+    OTEL_ENABLED: bool = False  # tracing (needs the `otel` extra); the exporter reads the OTEL_* variables
+    OTEL_SERVICE_NAME: str = "rabta"
+    REDIS_SENTINELS: str = ""  # host:port,host:port,...; when set, REDIS_URL is not used
+    REDIS_SENTINEL_SERVICE: str = "rabta"
+    REDIS_SENTINEL_DB: int = 0
+    REDIS_SENTINEL_PASSWORD: str | None = None  # of the Redis servers (sentinels themselves: none)
+    DATABASE_REPLICA_URL: str | None = None  # read-only replica for dashboards and exports
+
+    @property
+    def database_replica_url(self) -> str:
+        return self.DATABASE_REPLICA_URL or self.database_url
+
+    @property
+    def metrics_dir(self) -> Path:
+        return self.PROMETHEUS_MULTIPROC_DIR or self.INSTANCE_PATH / "metrics"
+
+    @property
+    def redis_sentinels(self) -> list[tuple[str, int]]:
+        return [_host_port(item) for item in self.REDIS_SENTINELS.split(",") if item.strip()]
+
+    @property
+    def json_logs(self) -> bool:
+        return self.LOG_FORMAT == "json" or (self.LOG_FORMAT == "auto" and self.RABTA_ENV != "development")
+
+    # ---- Production guard rails -------------------------------------------------------------------------
+    # With RABTA_ENV=production every process that builds the settings (web, worker, each `rabta` command)
+    # refuses to start, listing every problem at once so an operator fixes them in one go.
+
     @model_validator(mode="after")
-    def _refuse_weak_secret_in_production(self) -> Settings:
-        if self.RABTA_ENV == "production" and self.SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS:
-            raise ConfigurationError("SECRET_KEY must be set to a real secret when RABTA_ENV=production")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.RABTA_ENV == "production":
+            problems = self.production_problems()
+            if problems:
+                raise ConfigurationError("Rabta will not start with RABTA_ENV=production:\n"
+                                         + "\n".join(f"  - {problem}" for problem in problems))
         return self
 
     @model_validator(mode="after")
@@ -88,6 +127,25 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigurationError(f"TIMEZONE={self.TIMEZONE!r} is not a time zone; use e.g. Asia/Karachi") from exc
         return self
+
+    def production_problems(self) -> list[str]:
+        checks = [
+            (self.SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS,
+             "SECRET_KEY is missing or a placeholder: set a long random secret"),
+            (self.AT_WEBHOOKS_ENABLED and not self.AT_WEBHOOK_TOKEN,
+             "AT_WEBHOOK_TOKEN is unset while the Africa's Talking routes are on (set it, or AT_WEBHOOKS_ENABLED=0)"),
+            ("sandbox" in self.payment_wallets,
+             "the sandbox wallet is offered (PAYMENT_PROVIDER / PAYMENT_WALLETS): configure a real wallet"),
+            (self.SANDBOX_WALLET_SECRET == SANDBOX_DEFAULT_SECRET,
+             "SANDBOX_WALLET_SECRET is the default: anyone could sign sandbox callbacks"),
+            (self.SMS_PROVIDER == "console", "SMS_PROVIDER is the console: choose twilio or africastalking"),
+            (self.database_url.startswith("sqlite"), "the database is SQLite: set DATABASE_URL to PostgreSQL"),
+            (not self.REDIS_URL and not self.REDIS_SENTINELS,
+             "Redis is the embedded one: set REDIS_URL or REDIS_SENTINELS"),
+            (not self.PUBLIC_BASE_URL.startswith("https://"), "PUBLIC_BASE_URL is not https"),
+        ]
+        return [message for failed, message in checks if failed]
+    # ---- end of production guard rails --------------------------------------------------------------------
 
     @property
     def database_url(self) -> str:
@@ -107,3 +165,10 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         return [o.strip() for o in self.CORS_ORIGINS.split(",") if o.strip()]
+
+
+def _host_port(item: str) -> tuple[str, int]:
+    host, _, port = item.strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigurationError(f"REDIS_SENTINELS: {item.strip()!r} is not host:port")
+    return host, int(port)

@@ -7,17 +7,26 @@ from typing import Any
 
 from flask import request
 
+from app import metrics
 from app.runtime import current
+from app.settings import Settings
 
 
-def at_token_matches(args: Any, headers: Any, expected: str | None) -> bool:
-    """Africa's Talking does not sign callbacks: with AT_WEBHOOK_TOKEN set, every AT webhook (USSD and
-    SMS alike) must carry it as `?token=`, compared in constant time. Unset, nothing is checked."""
-    if not expected:
-        return True
-    return hmac.compare_digest(args.get("token", "").encode(), expected.encode())
+def at_token_refusal(args: Any, headers: Any, settings: Settings) -> str | None:
+    """Why an Africa's Talking webhook is refused, or None. AT does not sign callbacks: with
+    AT_WEBHOOK_TOKEN set, every AT webhook (USSD and SMS alike) must carry it as `?token=`, compared
+    in constant time; unset, nothing is checked. With AT_WEBHOOKS_ENABLED off, every one is refused."""
+    if not settings.AT_WEBHOOKS_ENABLED:
+        return "disabled"
+    expected = settings.AT_WEBHOOK_TOKEN
+    if not expected or hmac.compare_digest(str(args.get("token", "")).encode(), expected.encode()):
+        return None
+    return "bad_token"
 
 
 def at_token_ok() -> bool:
-    """`at_token_matches` for the request being handled."""
-    return at_token_matches(request.args, request.headers, current().settings.AT_WEBHOOK_TOKEN)
+    """The check for the request being handled; a refusal is counted (a security signal)."""
+    refusal = at_token_refusal(request.args, request.headers, current().settings)
+    if refusal is not None:
+        metrics.webhook_refused("africastalking", refusal)
+    return refusal is None

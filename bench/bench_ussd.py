@@ -85,8 +85,9 @@ def main() -> None:
     redis_url = os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
     token = uuid.uuid4().hex
     with tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp)) as database_url:
+        # Not "production": its guard rails want real SMS and wallet providers, which a USSD hop never calls.
         env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "INSTANCE_PATH": tmp, "LOG_LEVEL": "WARNING",
-               "SECRET_KEY": uuid.uuid4().hex, "AT_WEBHOOK_TOKEN": token, "RABTA_ENV": "production"}
+               "SECRET_KEY": uuid.uuid4().hex, "AT_WEBHOOK_TOKEN": token, "RABTA_ENV": "test"}
         _prepare(database_url, env)
         server = {"workers": args.workers, "threads": args.threads, "worker_class": "gthread"}
         results: list[LoadResult] = []

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask.typing import ResponseReturnValue
 
+from app import metrics
 from app.bills.service import inquiry_for
 from app.errors import (
     BillAlreadyPaid,
@@ -46,6 +47,7 @@ def _guard() -> Response | None:
     if not current().settings.onebill_enabled:
         return problem(404, "not_found", "Not Found", "The 1Bill rail is not enabled.")
     if not onebill_authorised():
+        metrics.webhook_refused("1bill", "bad_credentials")
         return refused(401, {"response_Code": onebill.INVALID_DATA, "message": "invalid credentials"},
                        "bad credentials")
     return None

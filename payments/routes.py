@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from app import metrics, request_id
 from app.bus import record
 from app.errors_http import problem
 from app.runtime import Runtime, current
@@ -37,11 +38,13 @@ def provider_callback(provider_name: str) -> ResponseReturnValue:
     try:
         event = provider.parse_callback(body=request.get_data(), headers=dict(request.headers))
     except InvalidSignature as exc:
+        metrics.webhook_refused(provider_name, "bad_signature")
         log.warning("refused %s callback from %s: %s", provider_name, request.remote_addr, exc)
         return problem(401, "invalid_signature", "Invalid signature", "The callback signature is not valid.")
     except MalformedCallback as exc:
         log.warning("malformed %s callback: %s", provider_name, exc)
         return problem(400, "malformed_callback", "Malformed callback", "The callback could not be read.")
+    request_id.continue_from(request.headers.get(request_id.HEADER))
     duplicate = _record_callback(runtime, provider_name, event)
     return jsonify(received=True, duplicate=duplicate)
 

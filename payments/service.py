@@ -26,6 +26,7 @@ from app.messages.formatting import format_money
 from payments.events import record_event
 from payments.models import CHANNELS, INITIATED, RAIL_WALLET, Payment
 from payments.payability import payability_of
+from payments.settlement import PaymentMoved
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 
@@ -67,6 +68,7 @@ def start_payment(*, session: Session, psid: str, channel: str, wallet: str, tod
         raise PaymentInFlight("A payment for this bill is already in progress.") from exc
     record_event(session, payment, "state_change", {"to": INITIATED, "channel": channel, "amount": payment.amount})
     record(session, PaymentStarted(payment.id or 0))
+    record(session, PaymentMoved(RAIL_WALLET, channel, INITIATED))
     return payment
 
 

@@ -8,12 +8,14 @@ payment, is never booked: the payment ends `refund_due` and the citizen is told.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
 
 from app.bills.models import PAID, UNPAID, Bill
+from app.bus import Event, record
 from app.catalogue.models import Agency
 from app.citizens.models import Citizen
 from app.messages import text
@@ -23,6 +25,17 @@ from app.timeutil import utcnow
 from payments.events import record_event
 from payments.models import EXPIRED, FAILED, IN_FLIGHT, PENDING, SUCCEEDED, Payment
 from payments.providers.base import CHARGE_FAILED, CHARGE_PENDING, CHARGE_SUCCEEDED, ChargeStatus
+
+
+@dataclass(frozen=True)
+class PaymentMoved(Event):
+    """A payment reached a status (counted by the metrics once the change is committed)."""
+
+    rail: str
+    channel: str
+    status: str
+    settle_seconds: float | None = None  # start to settled, for a success
+
 
 # Outcomes reported by the functions below (and counted by reconciliation).
 SETTLED = "settled"
@@ -71,6 +84,7 @@ def fail_payment(session: Session, payment: Payment, reason: str, status: str = 
     if not _cas_payment(session, payment, IN_FLIGHT, status=status, failure_reason=reason, active_bill_id=None):
         return UNCHANGED
     record_event(session, payment, "state_change", {"to": status, "reason": reason})
+    record(session, PaymentMoved(payment.rail, payment.channel, status))
     _notify(session, payment, "payment_failed", "payment.failed", dedupe="failed")
     return status
 
@@ -96,9 +110,11 @@ def settle_payment(session: Session, payment: Payment) -> str:
                      failure_reason="bill_already_paid", refund_due=True)
         record_event(session, payment, "state_change", {"to": FAILED, "refund_due": True,
                                                         "reason": "bill_already_paid"})
+        record(session, PaymentMoved(payment.rail, payment.channel, REFUND_DUE))
         _notify(session, payment, "refund_due", "payment.refund_due", dedupe="refund")
         return REFUND_DUE
     record_event(session, payment, "state_change", {"to": SUCCEEDED, "receipt": payment.receipt_number})
+    record(session, PaymentMoved(payment.rail, payment.channel, SUCCEEDED, (now - payment.created_at).total_seconds()))
     _notify(session, payment, "payment_receipt", "payment.receipt", dedupe="receipt")
     return SETTLED
 
@@ -111,6 +127,7 @@ def _late_money(session: Session, payment: Payment) -> str:
         return UNCHANGED
     record_event(session, payment, "refund_due", {"status": payment.status, "reason": "money after " +
                                                   payment.status})
+    record(session, PaymentMoved(payment.rail, payment.channel, REFUND_DUE))
     _notify(session, payment, "refund_due", "payment.refund_due", dedupe="refund")
     return REFUND_DUE
 

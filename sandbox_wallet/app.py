@@ -64,7 +64,8 @@ def create_charge() -> Response | tuple[Response, int]:
         return _error(422, "invalid_account")
     if scenario == scenarios.FLAKY and state.count_attempt(reference) <= state.config.flaky_failures:
         return _error(503, "temporarily_unavailable")
-    charge, created = state.create(reference, amount, currency, msisdn)
+    charge, created = state.create(reference, amount, currency, msisdn,
+                                   request_id=request.headers.get("X-Request-ID", "")[:128] or None)
     _maybe_slow(state, scenario)  # the wallet has the charge; only its answer is slow
     if not created and (charge.amount, charge.currency) != (amount, currency):
         return _error(409, "reference_conflict")

@@ -37,10 +37,12 @@ class Charge:
     reason: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     decided_at: str | None = None
+    request_id: str | None = None  # the merchant's X-Request-ID, echoed on callbacks (tracing)
 
     def public(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("scenario")
+        data.pop("request_id")
         return data
 
 
@@ -53,14 +55,16 @@ class WalletState:
         self.lock = threading.Lock()
         self.timers: list[threading.Timer] = []
 
-    def create(self, reference: str, amount: int, currency: str, msisdn: str) -> tuple[Charge, bool]:
+    def create(self, reference: str, amount: int, currency: str, msisdn: str,
+               request_id: str | None = None) -> tuple[Charge, bool]:
         """Idempotent on the merchant reference: asking twice returns the first charge."""
         with self.lock:
             existing = self.by_reference.get(reference)
             if existing:
                 return self.charges[existing], False
             charge = Charge(charge_id="ch_" + secrets.token_hex(8), merchant_reference=reference, amount=amount,
-                            currency=currency, msisdn=msisdn, scenario=scenarios.scenario_for(msisdn, amount))
+                            currency=currency, msisdn=msisdn, scenario=scenarios.scenario_for(msisdn, amount),
+                            request_id=request_id)
             self.charges[charge.charge_id] = charge
             self.by_reference[reference] = charge.charge_id
         delay = (self.config.late_seconds if charge.scenario == scenarios.LATE_SUCCESS
@@ -104,6 +108,8 @@ class WalletState:
             timestamp = str(int(time.time()))
             headers = {"Content-Type": "application/json", "X-Sandbox-Timestamp": timestamp,
                        "X-Sandbox-Signature": "sha256=" + sign(self.config.secret, timestamp, body)}
+            if charge.request_id:
+                headers["X-Request-ID"] = charge.request_id
             try:
                 status = requests.post(self.config.callback_url, data=body, headers=headers, timeout=10).status_code
             except requests.RequestException as exc:

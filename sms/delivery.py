@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from app import metrics
 from sms.models import (
     DELIVERED,
     FAILED,
@@ -61,6 +62,7 @@ def apply_report(*, session: Session, report: DeliveryReport, now: datetime,
         message.provider_status = report.provider_status[:30]
         if report.status == DELIVERED:
             message.delivered_at = now
+            metrics.observe_sms_delivery(report.provider, (now - (message.sent_at or now)).total_seconds())
     message.updated_at = now
     session.add(message)
     return APPLIED, message.id, 0.0

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
+from app import metrics
 from app.bus import Event
+from app.citizens.identity import mask_msisdn
 from app.queue import SMS
 from app.runtime import Runtime, current
 from app.timeutil import utcnow
@@ -80,11 +83,17 @@ def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
         bucket = TokenBucket(runtime.redis, name, settings.SMS_RATE_PER_SECOND)
         bucket.acquire(len(items), max_wait=90)
         for item in items:
+            started = time.perf_counter()
             try:
                 outcomes.append(Outcome(item, name, result=provider.send(to=item.to, body=item.body, kind=item.kind)))
             except SendFailed as exc:
+                metrics.observe_sms_send(name, "failed", time.perf_counter() - started)
                 log.warning("sms %s via %s failed: %s (retryable=%s)", item.id, name, exc.code, exc.retryable)
                 outcomes.append(Outcome(item, name, error=exc))
+                continue
+            metrics.observe_sms_send(name, "sent", time.perf_counter() - started)
+            if name != CONSOLE:  # the console provider's own line is the message
+                log.info("sms %s [%s] to %s sent via %s", item.id, item.kind, mask_msisdn(item.to), name)
     return outcomes
 
 
@@ -113,6 +122,8 @@ def _apply_early_reports(runtime: Runtime, sent: list[Outcome]) -> None:
 def apply_report(runtime: Runtime, report: DeliveryReport, *, stash_unknown: bool = True) -> str:
     with runtime.db.transaction() as session:
         outcome, message_id, delay = delivery.apply_report(session=session, report=report, now=utcnow())
+    if outcome in (delivery.APPLIED, delivery.RETRY):
+        metrics.count_delivery_report(report.provider, report.status)
     if outcome == delivery.UNKNOWN and stash_unknown:
         stash_report(runtime, report)
     if outcome == delivery.RETRY and message_id is not None:

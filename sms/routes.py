@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, request
 
+from app import metrics
 from app.runtime import current
 from sms import jobs
 from sms.providers import SMS_ADAPTERS
@@ -40,6 +41,7 @@ def _webhook(name: str, handle: Callable[[SmsProvider, WebhookRequest], Response
     adapter = current().sms.adapter(name)
     webhook = _webhook_request()
     if not adapter.verify(webhook):
+        metrics.webhook_refused(name, adapter.refusal_reason)
         log.warning("rejected %s: bad or missing signature/token", request.path)
         return _plain("forbidden", 403)
     try:

@@ -11,6 +11,7 @@ import logging
 
 from sqlmodel import Session
 
+from app import metrics
 from app.citizens.identity import mask_msisdn
 from app.errors import InvalidPhoneNumber
 from app.messages import text
@@ -37,6 +38,8 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
     msisdn = sender_number(inbound.sender, settings.DEFAULT_REGION)
     count = inbound_count(runtime.redis, msisdn)
     limit = settings.SMS_INBOUND_LIMIT_PER_HOUR
+    if count > limit:
+        metrics.count_rate_limited("sms_inbound")
     if count > limit + 1:  # flooding: warned once already, now ignored
         log.info("sms from %s ignored: over %s/hour", mask_msisdn(msisdn), limit)
         return None

@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.fixtures.sms",
     "tests.fixtures.api",
     "tests.fixtures.channels",
+    "tests.fixtures.ops",
 ]
 
 

@@ -9,9 +9,11 @@ write of the session, the resume snapshot and the funnel counters.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import metrics
 from ussd import funnel, store
 from ussd.effects import EFFECTS, Context
 from ussd.engine import Input, Outcome, Start, State, Step, step
@@ -45,6 +47,7 @@ class Gateway:
                channel: Callable[[Reply], str] | None = None) -> Reply:
         """One hop. `record` is what `load` returned (loaded here if not given); `channel(reply)` is the
         adapter's bookkeeping, saved with the session in the same write."""
+        started = time.perf_counter()
         if record is None:
             record = self.load(request.session_id) if request.input is not None else store.Record(None, None)
         state = record.state if request.input is not None else None
@@ -65,6 +68,7 @@ class Gateway:
                    resume_window=self.resume_window)
         funnel.record(pipe, events)
         pipe.execute()
+        metrics.observe_ussd_hop(result.state.screen, time.perf_counter() - started)
         return reply
 
     def _run_effects(self, result: Step) -> tuple[Step, list[tuple[str, str]]]:
@@ -91,6 +95,7 @@ class Gateway:
         if not redis.set(f"{store.PREFIX}:ended:{session_id}", status, nx=True, ex=86400):
             return False
         state = store.load(redis, session_id).state
+        metrics.count_ussd_session(status)
         events = [(funnel.SESSIONS, status.lower())]
         completed = status == "Success" or bool(state and state.ended)
         if state is not None and not completed:

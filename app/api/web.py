@@ -1,4 +1,4 @@
-"""Cross-cutting HTTP behaviour of the API: rate limits, CORS, security headers.
+"""Cross-cutting HTTP behaviour of the API: rate limits, CORS, its stricter Content-Security-Policy.
 
 Rate limits are fixed one-minute windows in Redis, per client IP and per credential
 (a hash of the bearer string, so even a junk token is limited), checked in one round
@@ -12,6 +12,7 @@ import time
 
 from flask import Flask, Response, request
 
+from app import metrics
 from app.api.auth import bearer_token
 from app.errors import RateLimited
 from app.runtime import current
@@ -53,25 +54,21 @@ def enforce_rate_limits() -> None:
         pipe.incr(key)
         pipe.expire(key, WINDOW_SECONDS + 5)
     counts = pipe.execute()[::2]
-    for (_name, limit), count in zip(checks, counts, strict=True):
+    for (name, limit), count in zip(checks, counts, strict=True):
         if int(count) > limit:
+            metrics.count_rate_limited("api_" + name.split(":", 1)[0])
             retry_after = max(1, WINDOW_SECONDS - int(time.time() % WINDOW_SECONDS))
             raise RateLimited("Too many requests; slow down.", retry_after=retry_after)
 
 
 def add_headers(response: Response) -> Response:
-    """`after_request` for the whole app, acting only on the API and its docs."""
+    """`after_request` for the whole app, acting only on the API and its docs (the headers every response
+    gets are added app-wide by `app.security_headers`)."""
     path = request.path
     if not _is_ours(path):
         return response
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Content-Security-Policy", API_CSP if _is_api(path) or path == "/openapi.json" else DOCS_CSP)
-    if current().settings.PUBLIC_BASE_URL.startswith("https://"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if _is_api(path):
         headers.setdefault("Cache-Control", "no-store")
         if response.status_code == 401:

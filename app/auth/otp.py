@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from redis import Redis
 from sqlmodel import Session
 
+from app import metrics
 from app.citizens.identity import mask_msisdn
 from app.citizens.service import find_by_msisdn
 from app.errors import InvalidOtp, OtpLocked, RateLimited
@@ -71,6 +72,7 @@ def send_otp(*, session: Session, redis: Redis, secret: str, msisdn: str, langua
     if redis.exists(keys.lock):
         raise OtpLocked("Too many wrong codes for this number.", retry_after=_ttl(redis, keys.lock, LOCK_SECONDS))
     if _count(redis, keys.sends, SEND_WINDOW_SECONDS) > MAX_SENDS:
+        metrics.count_rate_limited("otp_sends")
         raise RateLimited("Too many codes requested for this number.",
                           retry_after=_ttl(redis, keys.sends, SEND_WINDOW_SECONDS))
     code = f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"

@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 import requests
 
+from app import request_id
+from app.providerlog.capture import instrument
 from payments.providers.base import (
     CHARGE_FAILED,
     CHARGE_NOT_FOUND,
@@ -55,6 +57,7 @@ class SandboxWallet(WalletProvider):
         self.secret = secret
         self.timeout = timeout
         self.tolerance = tolerance
+        self.session = instrument(requests.Session(), self.name)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SandboxWallet:
@@ -91,9 +94,11 @@ class SandboxWallet(WalletProvider):
         headers = {TIMESTAMP_HEADER: timestamp,
                    SIGNATURE_HEADER: sign(self.secret, timestamp, f"{method}.{path}.".encode() + data),
                    "Content-Type": "application/json"}
+        if trace := request_id.current():
+            headers[request_id.HEADER] = trace  # the sandbox echoes it on its callback
         try:
-            response = requests.request(method, self.base_url + path, data=data or None, headers=headers,
-                                        timeout=self.timeout)
+            response = self.session.request(method, self.base_url + path, data=data or None, headers=headers,
+                                            timeout=self.timeout)
         except requests.RequestException as exc:
             raise TransientProviderError(f"sandbox unreachable: {type(exc).__name__}") from exc
         try:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import requests
 from africastalking.SMS import SMSService
 
-from app.webhooks import at_token_matches
+from app.providerlog.capture import instrument
+from app.webhooks import at_token_refusal
 from sms.models import DELIVERED, FAILED, SENT, UNDELIVERED
 from sms.providers.base import (
     DeliveryReport,
@@ -79,6 +80,7 @@ class AfricasTalkingProvider(SmsProvider):
     inbound_path = "/sms/africastalking"
     report_path = "/sms/africastalking/delivery"
     replies_inline = False  # AT ignores the webhook's body: replies go out through the send queue
+    refusal_reason = "bad_token"
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -91,7 +93,7 @@ class AfricasTalkingProvider(SmsProvider):
     @cached_property
     def service(self) -> _PooledSMSService:
         service = _PooledSMSService(self.settings.AT_USERNAME, self.settings.AT_API_KEY)
-        service.session = requests.Session()
+        service.session = instrument(requests.Session(), self.name)
         if not urllib.request.getproxies():
             service.session.trust_env = False  # no per-call environment scan for a proxy
         if self.settings.AT_API_BASE_URL:
@@ -100,7 +102,7 @@ class AfricasTalkingProvider(SmsProvider):
 
     def verify(self, request: WebhookRequest) -> bool:
         """AT does not sign callbacks: the shared AT_WEBHOOK_TOKEN (the same rule as the USSD callbacks)."""
-        return at_token_matches(request.args, request.headers, self.settings.AT_WEBHOOK_TOKEN)
+        return at_token_refusal(request.args, request.headers, self.settings) is None
 
     def parse_inbound(self, request: WebhookRequest) -> InboundText:
         message_id, sender = required(request.form, "id", "from")

@@ -98,6 +98,7 @@ class SmsProvider(ABC):
     inbound_path: ClassVar[str | None] = None  # where the provider posts inbound texts
     report_path: ClassVar[str | None] = None  # where it posts delivery reports
     replies_inline: ClassVar[bool] = False  # answer an inbound text in the webhook response itself
+    refusal_reason: ClassVar[str] = "bad_signature"  # how a failed `verify` is counted in the metrics
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

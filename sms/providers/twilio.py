@@ -19,6 +19,7 @@ from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
+from app.providerlog.capture import instrument
 from sms.models import DELIVERED, FAILED, QUEUED, SENT, UNDELIVERED
 from sms.providers.base import (
     Acknowledgement,
@@ -75,6 +76,8 @@ class TwilioProvider(SmsProvider):
             # Without a proxy configured, skip requests' per-call scan of the environment for one
             # (a third of the SDK's time per message on the send path).
             http_client.session.trust_env = False
+        if http_client.session is not None:
+            instrument(http_client.session, self.name)
         client = Client(self.settings.TWILIO_ACCOUNT_SID, self.settings.TWILIO_AUTH_TOKEN, http_client=http_client)
         if self.settings.TWILIO_API_BASE_URL:
             client.api.base_url = self.settings.TWILIO_API_BASE_URL.rstrip("/")

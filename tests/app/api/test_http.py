@@ -75,7 +75,9 @@ def test_api_responses_carry_security_headers(client: FlaskClient) -> None:
                         "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}.items():
         assert response.headers[name] == value
     assert "script-src 'self'" in client.get("/docs").headers["Content-Security-Policy"]
-    assert "X-Frame-Options" not in client.get("/healthz").headers, "other channels keep their own headers"
+    health = client.get("/healthz").headers
+    assert health["X-Frame-Options"] == "DENY", "every response gets the security headers"
+    assert "default-src 'self'" in health["Content-Security-Policy"], "pages outside the API get the page policy"
 
 
 def test_cors_allows_only_configured_origins(strict_app: Flask) -> None:
