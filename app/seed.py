@@ -1,12 +1,18 @@
-"""Demo data for `rabta seed --demo`: idempotent, dates relative to today."""
+"""Demo data for `rabta seed --demo`: idempotent, dates relative to today.
+
+`rabta seed --demo --reset` puts every demo row back to its documented state (bills,
+their payments, applications and their history, the citizens' PINs and lockouts)
+and leaves every other row alone.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, select
+from redis import Redis
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
 from app.applications.models import (
     APPROVED,
@@ -20,9 +26,13 @@ from app.applications.models import (
 from app.bills.models import BLOCKED, PAID, UNPAID, Bill
 from app.catalogue.models import Agency
 from app.catalogue.service import get_service, upsert_agency, upsert_service
+from app.citizens.identity import normalise_cnic
 from app.citizens.models import Citizen
-from app.citizens.service import find_by_msisdn, register_citizen
+from app.citizens.pins import hash_pin
+from app.citizens.service import find_by_msisdn, register_citizen, set_sms_reminders
+from app.notifications.models import Notification
 from app.timeutil import utcnow
+from payments.models import Payment, PaymentEvent
 
 AGENCIES: list[dict[str, str]] = [
     {"code": "PSCA", "name_en": "Punjab Safe City Authority", "name_ur": "پنجاب سیف سٹی اتھارٹی",
@@ -86,6 +96,21 @@ def _bills(today: date) -> list[dict[str, Any]]:
         {"psid": "10000000000000005", "agency": "DC", "kind": "fee", "owner": BILAL,
          "description": "Arms licence fee", "within": 50000, "after": 50000, "due": today + timedelta(days=15),
          "status": BLOCKED},
+        # One bill per README walkthrough, so the walkthroughs run in any order. They are e-challans issued
+        # to a vehicle, not to a registered citizen: anyone holding the PSID pays them, and they stay out of
+        # Ayesha's and Bilal's own bill lists.
+        {"psid": "10000000000000006", "agency": "PSCA", "kind": "challan", "owner": None,
+         "description": "Traffic e-challan", "within": 75000, "after": 100000,
+         "due": today + timedelta(days=12), "status": UNPAID},
+        {"psid": "10000000000000007", "agency": "PSCA", "kind": "challan", "owner": None,
+         "description": "Traffic e-challan", "within": 120000, "after": 160000,
+         "due": today + timedelta(days=12), "status": UNPAID},
+        {"psid": "10000000000000008", "agency": "ETD", "kind": "tax", "owner": None,
+         "description": "Vehicle token tax", "within": 250000, "after": 275000,
+         "due": today + timedelta(days=20), "status": UNPAID},
+        {"psid": "10000000000000009", "agency": "PSCA", "kind": "challan", "owner": None,
+         "description": "Traffic e-challan", "within": 50000, "after": 70000,
+         "due": today + timedelta(days=14), "status": UNPAID},
     ]
 
 
@@ -120,15 +145,21 @@ def _seed_bill(session: Session, spec: dict[str, Any], agencies: dict[str, Agenc
                citizens: dict[str, Citizen], now: datetime) -> int:
     if session.exec(select(Bill.id).where(Bill.psid == spec["psid"])).first():
         return 0
-    bill = Bill(psid=spec["psid"], agency_id=agencies[spec["agency"]].id or 0, kind=spec["kind"],
-                description=spec["description"], amount_within_due=spec["within"], amount_after_due=spec["after"],
-                due_date=spec["due"], citizen_id=citizens[spec["owner"]].id, status=spec["status"],
-                billing_month=spec["due"].strftime("%y%m"))
-    if spec["status"] == PAID:
-        bill.paid_at = now - timedelta(days=spec["paid_days_ago"])
-        bill.paid_amount = spec["within"]
-    session.add(bill)
+    session.add(Bill(psid=spec["psid"], **_documented_fields(spec, agencies, citizens, now)))
     return 1
+
+
+def _documented_fields(spec: dict[str, Any], agencies: dict[str, Agency], citizens: dict[str, Citizen],
+                       now: datetime) -> dict[str, Any]:
+    owner = citizens[spec["owner"]].id if spec["owner"] else None
+    return {
+        "agency_id": agencies[spec["agency"]].id or 0, "kind": spec["kind"], "description": spec["description"],
+        "amount_within_due": spec["within"], "amount_after_due": spec["after"], "currency": "PKR",
+        "due_date": spec["due"], "citizen_id": owner, "status": spec["status"],
+        "billing_month": spec["due"].strftime("%y%m"), "settled_by_payment_id": None,
+        "paid_at": now - timedelta(days=spec["paid_days_ago"]) if spec["status"] == PAID else None,
+        "paid_amount": spec["within"] if spec["status"] == PAID else None,
+    }
 
 
 def _seed_request(session: Session, spec: tuple[str, str, str, int, list[tuple[str, int]], dict[str, str]],
@@ -166,3 +197,61 @@ def _advance_tracking_sequence(session: Session, year: int, at_least: int) -> No
     session.execute(update(TrackingSequence).where(TrackingSequence.year == year,  # type: ignore[arg-type]
                                                    TrackingSequence.last_value < at_least)  # type: ignore[arg-type]
                     .values(last_value=at_least))
+
+
+def reset_demo(*, session: Session, region: str = "PK") -> dict[str, int]:
+    """Put every demo row back as documented (creating what is missing); other rows are not touched."""
+    created = seed_demo(session=session, region=region)
+    now = utcnow()
+    agencies = {a.code: a for a in session.exec(select(Agency))}
+    citizens = {spec["msisdn"]: _reset_citizen(session, spec, region) for spec in CITIZENS}
+    removed = 0
+    for spec in _bills(now.date()):
+        bill = session.exec(select(Bill).where(Bill.psid == spec["psid"])).one()
+        removed += _remove_payments(session, bill.id or 0)
+        bill.sqlmodel_update(_documented_fields(spec, agencies, citizens, now))
+        session.add(bill)
+    for request_spec in REQUESTS:
+        tracking = request_spec[0]
+        request = session.exec(select(ServiceRequest).where(ServiceRequest.tracking_number == tracking)).one()
+        session.execute(delete(StatusEvent).where(col(StatusEvent.request_id) == request.id))
+        session.delete(request)
+        session.flush()
+        _seed_request(session, request_spec, citizens, now)
+    session.flush()
+    return {**created, "payments_removed": removed}
+
+
+def _reset_citizen(session: Session, spec: dict[str, str], region: str) -> Citizen:
+    citizen = find_by_msisdn(session=session, msisdn=spec["msisdn"], region=region)
+    if citizen is None:  # seed_demo has just created every demo citizen
+        raise LookupError(f"demo citizen {spec['msisdn']} is missing")
+    citizen.name, citizen.language = spec["name"], spec["language"]
+    citizen.cnic = normalise_cnic(spec["cnic"])
+    set_sms_reminders(session=session, citizen=citizen, enabled=True)
+    # An operator putting the demo accounts back, not a citizen changing a PIN: the documented PIN, no lockout.
+    citizen.pin_hash, citizen.pin_failed_attempts, citizen.pin_locked_until = hash_pin(spec["pin"]), 0, None
+    session.add(citizen)
+    return citizen
+
+
+def _remove_payments(session: Session, bill_id: int) -> int:
+    payment_ids = list(session.exec(select(Payment.id).where(Payment.bill_id == bill_id)))
+    if not payment_ids:
+        return 0
+    session.execute(delete(PaymentEvent).where(col(PaymentEvent.payment_id).in_(payment_ids)))
+    # The receipts stay in the outbox as history, but give up their dedupe keys: a payment id freed here
+    # may be handed out again, and its receipt must not be mistaken for one already sent.
+    for payment_id in payment_ids:
+        session.execute(update(Notification).where(col(Notification.dedupe_key).startswith(f"payment:{payment_id}:"))
+                        .values(dedupe_key=None))
+    session.execute(delete(Payment).where(col(Payment.id).in_(payment_ids)))
+    return len(payment_ids)
+
+
+def reset_demo_limits(redis: Redis, msisdns: list[str] | None = None) -> None:
+    """Forget the demo numbers' sign-in code limits and lockouts and their SMS rate windows."""
+    for msisdn in msisdns or [spec["msisdn"] for spec in CITIZENS]:
+        for pattern in (f"rabta:api:otp:{msisdn}*", f"rabta:sms:inbound:{msisdn}:*"):
+            for key in redis.scan_iter(match=pattern, count=500):
+                redis.delete(key)

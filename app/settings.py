@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "dev-insecure-key"}
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
     REDIS_URL: str | None = None
     SECRET_KEY: str = "dev-insecure-key"
     SECRET_KEY_PREVIOUS: str | None = None
-    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    PUBLIC_BASE_URL: str = ""  # empty: http://127.0.0.1:$PORT (see the first-hour block below)
     DEFAULT_REGION: str = "PK"
     DEFAULT_CURRENCY: str = "PKR"
     DEFAULT_LANGUAGE: Literal["en", "ur", "ur-Latn"] = "en"
@@ -147,6 +149,55 @@ class Settings(BaseSettings):
         return [message for failed, message in checks if failed]
     # ---- end of production guard rails --------------------------------------------------------------------
 
+    # --- first-hour block (issue 16): ports, URLs and their one-line errors --------------------------
+    # Each check raises ConfigurationError with one line: the setting, its value (password hidden) and
+    # what to do. `rabta` prints that line and exits non-zero instead of a traceback.
+    PORT: int = 8000  # where gunicorn / `rabta dev` listen
+
+    @field_validator("PORT", mode="before")
+    @classmethod
+    def _port_is_a_tcp_port(cls, value: Any) -> int:
+        text = str(value).strip()
+        if not text.isdecimal() or not 0 < int(text) < 65536:
+            raise ConfigurationError(f"PORT={value!r} is not a TCP port; use a number from 1 to 65535, e.g. PORT=9000")
+        return int(text)
+
+    @field_validator("DATABASE_URL", mode="before")
+    @classmethod
+    def _database_url_is_supported(cls, value: Any) -> str | None:
+        return normalise_database_url(str(value)) if value else None
+
+    @field_validator("REDIS_URL", mode="before")
+    @classmethod
+    def _redis_url_is_a_redis_url(cls, value: Any) -> str | None:
+        if not value:
+            return None
+        parts = _split_url("REDIS_URL", str(value))
+        if parts.scheme not in ("redis", "rediss", "unix") or (parts.scheme != "unix" and not parts.hostname):
+            raise ConfigurationError(f"REDIS_URL={hide_password(str(value))} is not a Redis URL; use "
+                                     "redis://host:6379/0, or leave REDIS_URL unset for the embedded Redis")
+        return str(value)
+
+    @field_validator("PUBLIC_BASE_URL", mode="before")
+    @classmethod
+    def _public_url_is_http(cls, value: Any) -> str:
+        if not value:
+            return ""
+        parts = _split_url("PUBLIC_BASE_URL", str(value))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigurationError(f"PUBLIC_BASE_URL={hide_password(str(value))!r} is not an http(s) URL; set it "
+                                     "to the address providers call back, e.g. https://rabta.example.org, "
+                                     "or leave it unset")
+        return str(value).rstrip("/")
+
+    @model_validator(mode="after")
+    def _public_url_follows_the_port(self) -> Settings:
+        """Unset, the public URL is where `rabta dev` / gunicorn listens: PORT=9000 means :9000 everywhere
+        (simulator, Twilio signature checks, sandbox wallet callbacks)."""
+        if not self.PUBLIC_BASE_URL:
+            self.PUBLIC_BASE_URL = f"http://127.0.0.1:{self.PORT}"
+        return self
+
     @property
     def database_url(self) -> str:
         if self.DATABASE_URL:
@@ -172,3 +223,40 @@ def _host_port(item: str) -> tuple[str, int]:
     if not host or not port.isdigit():
         raise ConfigurationError(f"REDIS_SENTINELS: {item.strip()!r} is not host:port")
     return host, int(port)
+
+# --- first-hour block (issue 16), continued: URL helpers used by the validators above and by app.db /
+# app.redis_conn to name a setting in a one-line error.
+POSTGRES_DRIVER = "postgresql+psycopg"
+
+
+def hide_password(url: str) -> str:
+    """The URL with any password replaced by ***, even when the rest does not parse."""
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", url)
+
+
+def _split_url(setting: str, value: str) -> SplitResult:
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError on a non-numeric or out-of-range port
+    except ValueError as exc:
+        raise ConfigurationError(f"{setting}={hide_password(value)} does not parse ({exc}); fix the URL") from None
+    return parts
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgres://` and `postgresql://` (what hosting providers hand out) mean psycopg 3, the driver Rabta ships;
+    SQLite and PostgreSQL only."""
+    parts = _split_url("DATABASE_URL", url)
+    scheme = parts.scheme.lower()
+    if scheme in ("postgres", "postgresql"):
+        return POSTGRES_DRIVER + url[len(parts.scheme):]
+    if scheme == POSTGRES_DRIVER or scheme == "sqlite":
+        return url
+    example = "sqlite:///instance/rabta.sqlite3 or postgresql://user:password@host:5432/rabta"
+    if scheme.startswith("postgresql+"):
+        raise ConfigurationError(f"DATABASE_URL={hide_password(url)} names a driver Rabta does not install; "
+                                 f"use postgresql:// (psycopg 3), e.g. {example}")
+    if not scheme or "://" not in url:
+        raise ConfigurationError(f"DATABASE_URL={hide_password(url)} is not a database URL; use e.g. {example}")
+    raise ConfigurationError(f"DATABASE_URL={hide_password(url)}: Rabta runs on SQLite or PostgreSQL; use e.g. "
+                             f"{example}")

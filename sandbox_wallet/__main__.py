@@ -18,11 +18,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("SANDBOX_WALLET_PORT", "8100")))
     parser.add_argument("--callback-url", help="where to POST callbacks (default: $SANDBOX_WALLET_CALLBACK_URL)")
+    parser.add_argument("--db", help="SQLite file that keeps charges across restarts (default: $SANDBOX_WALLET_DB; "
+                                     "unset: memory only)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s sandbox_wallet: %(message)s")
     config = SandboxConfig.from_env()
     if args.callback_url:
         config.callback_url = args.callback_url
+    if args.db:
+        config.db_path = args.db
     server = make_server(args.host, args.port, create_app(config), threaded=True)
     logging.getLogger("sandbox_wallet").info("listening on http://%s:%s, callbacks to %s", args.host, args.port,
                                              config.callback_url)

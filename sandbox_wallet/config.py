@@ -16,6 +16,7 @@ class SandboxConfig:
     flaky_failures: int = 2  # the flaky scenario answers 503 this many times first
     callback_attempts: int = 5  # deliveries of one callback until our endpoint answers 2xx
     tolerance_seconds: int = 300  # accepted age of a signed request
+    db_path: str | None = None  # SQLite file keeping the charges across restarts; None: memory only
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> SandboxConfig:
@@ -28,4 +29,5 @@ class SandboxConfig:
                                                  defaults.callback_delay_seconds)),
             late_seconds=float(env.get("SANDBOX_WALLET_LATE_SECONDS", defaults.late_seconds)),
             slow_seconds=float(env.get("SANDBOX_WALLET_SLOW_SECONDS", defaults.slow_seconds)),
+            db_path=env.get("SANDBOX_WALLET_DB") or None,
         )

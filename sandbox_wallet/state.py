@@ -1,4 +1,4 @@
-"""The sandbox's charges (in memory) and its callback sender."""
+"""The sandbox's charges (in memory, and in a SQLite file when `db_path` is set) and its callback sender."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import requests
 
 from sandbox_wallet import scenarios
 from sandbox_wallet.config import SandboxConfig
+from sandbox_wallet.store import ChargeStore
 
 log = logging.getLogger("sandbox_wallet")
 
@@ -54,6 +55,9 @@ class WalletState:
         self.create_attempts: dict[str, int] = {}
         self.lock = threading.Lock()
         self.timers: list[threading.Timer] = []
+        self.store = ChargeStore(config.db_path) if config.db_path else None
+        if self.store is not None:
+            self._resume(self.store.load(Charge))
 
     def create(self, reference: str, amount: int, currency: str, msisdn: str,
                request_id: str | None = None) -> tuple[Charge, bool]:
@@ -67,13 +71,33 @@ class WalletState:
                             request_id=request_id)
             self.charges[charge.charge_id] = charge
             self.by_reference[reference] = charge.charge_id
-        delay = (self.config.late_seconds if charge.scenario == scenarios.LATE_SUCCESS
-                 else self.config.callback_delay_seconds)
+            self._save(charge)
+        self._schedule_decision(charge, self._decision_delay(charge))
+        return charge, True
+
+    def _decision_delay(self, charge: Charge) -> float:
+        return (self.config.late_seconds if charge.scenario == scenarios.LATE_SUCCESS
+                else self.config.callback_delay_seconds)
+
+    def _schedule_decision(self, charge: Charge, delay: float) -> None:
         timer = threading.Timer(max(delay, 0.0), self.decide, args=(charge.charge_id,))
         timer.daemon = True
         self.timers.append(timer)
         timer.start()
-        return charge, True
+
+    def _resume(self, charges: list[Charge]) -> None:
+        """After a restart: every charge is known again; a pending one is decided when it was due."""
+        now = datetime.now(UTC)
+        for charge in charges:
+            self.charges[charge.charge_id] = charge
+            self.by_reference[charge.merchant_reference] = charge.charge_id
+            if charge.status == "pending":
+                age = (now - datetime.fromisoformat(charge.created_at)).total_seconds()
+                self._schedule_decision(charge, self._decision_delay(charge) - age)
+
+    def _save(self, charge: Charge) -> None:
+        if self.store is not None:
+            self.store.save(charge)
 
     def count_attempt(self, reference: str) -> int:
         with self.lock:
@@ -88,6 +112,7 @@ class WalletState:
                 return
             charge.status, charge.reason = scenarios.outcome_of(charge.scenario)
             charge.decided_at = datetime.now(UTC).isoformat()
+            self._save(charge)
         if charge.scenario == scenarios.NO_CALLBACK:
             return
         for _ in range(3 if charge.scenario == scenarios.CALLBACK_THRICE else 1):
@@ -123,3 +148,5 @@ class WalletState:
     def stop(self) -> None:
         for timer in self.timers:
             timer.cancel()
+        if self.store is not None:
+            self.store.close()

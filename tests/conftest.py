@@ -19,7 +19,7 @@ from app.migrate import upgrade
 from app.models import load_all_models, metadata
 from app.runtime import Runtime
 from app.settings import Settings
-from tests.support import scratch_database
+from tests.support import become_subreaper, scratch_database, wait_for_no_descendants
 
 load_all_models()
 
@@ -32,6 +32,18 @@ pytest_plugins = [
     "tests.fixtures.channels",
     "tests.fixtures.ops",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_outlives_the_tests() -> Iterator[None]:
+    """The suite ends with no child process alive: every worker, server or daemon a test started is stopped
+    by the test (this fixture is set up first, so it checks after every other fixture has cleaned up)."""
+    become_subreaper()
+    yield
+    left = wait_for_no_descendants(timeout=15)
+    if left:
+        listing = "; ".join(f"{pid}: {command[:200]}" for pid, command in sorted(left.items()))
+        pytest.fail(f"the test run left {len(left)} process(es) running (now killed): {listing}")
 
 
 @pytest.fixture(scope="session")

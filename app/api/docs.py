@@ -1,4 +1,7 @@
-"""`GET /openapi.json` and the `GET /docs` page; the page's JS and CSS are served from here (no CDN)."""
+"""`GET /openapi.json` and the `GET /docs` page: Swagger UI, vendored unmodified from the pinned npm package
+swagger-ui-dist (see `static/swagger-ui/VERSION`) and served from here, never from a CDN. The page has no
+inline script (the CSP forbids it): `static/docs.js` starts Swagger UI against /openapi.json, so "try it"
+calls this same origin."""
 
 from __future__ import annotations
 
@@ -12,27 +15,26 @@ from app.api.openapi import build_openapi
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_VERSION = "1.0.0"
+SWAGGER_UI_VERSION = "5.35.0"
 
 docs_bp = Blueprint("api_docs", __name__, static_folder=str(STATIC_DIR), static_url_path="/docs/static")
 
-PAGE = """<!doctype html>
+PAGE = f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rabta API</title>
 <link rel="icon" href="data:,">
+<link rel="stylesheet" href="/docs/static/swagger-ui/swagger-ui.css?v={SWAGGER_UI_VERSION}">
 <link rel="stylesheet" href="/docs/static/docs.css">
+<script src="/docs/static/swagger-ui/swagger-ui-bundle.js?v={SWAGGER_UI_VERSION}" defer></script>
 <script src="/docs/static/docs.js" defer></script>
 </head>
 <body>
-<header><h1>Rabta API</h1><p id="intro">Loading the OpenAPI document&hellip;</p>
-<p class="auth"><label for="token">Bearer token or agency key</label>
-<input id="token" type="password" autocomplete="off" placeholder="paste a token to try requests"></p></header>
-<nav id="toc" aria-label="Operations"></nav>
-<main id="operations"></main>
-<noscript>The interactive page needs JavaScript; the raw contract is at <a href="/openapi.json">/openapi.json</a>.
-</noscript>
+<main id="swagger-ui" aria-label="Rabta API reference"></main>
+<noscript><p>The interactive reference needs JavaScript; the contract itself is at
+<a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p></noscript>
 </body>
 </html>
 """

@@ -24,3 +24,8 @@ def redact(body: str, kind: str) -> str:
     if not carries_code(kind):
         return body
     return _CODE.sub(lambda match: "*" * len(match.group()), body)
+
+
+def find_codes(body: str) -> list[str]:
+    """The one-time codes in a text as sent (development tools only: `rabta outbox tail --code`)."""
+    return _CODE.findall(body)

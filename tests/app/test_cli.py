@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from app.redis_conn import EMBEDDED_SOCKET, stop_embedded_server
+from app.redis_conn import EMBEDDED_SOCKET, OWNER_FILE, ensure_embedded_server, stop_embedded_server
 from tests.support import free_port
 
 RABTA = [sys.executable, "-c", "from app.cli import main; main()"]
@@ -40,21 +40,33 @@ def test_upgrade_then_seed_twice_on_embedded_defaults(fresh_instance: Path) -> N
     assert _rabta(env, "db", "upgrade").returncode == 0
     first = _rabta(env, "seed", "--demo")
     second = _rabta(env, "seed", "--demo")
-    assert first.returncode == 0 and "new bills: 5" in first.stdout
+    assert first.returncode == 0 and "new bills: 9" in first.stdout
     assert second.returncode == 0 and "new bills: 0, new applications: 0" in second.stdout
     assert (fresh_instance / "rabta.sqlite3").exists()
 
 
-def test_without_redis_url_an_embedded_redis_is_shared_over_a_unix_socket(fresh_instance: Path) -> None:
+def test_a_command_stops_the_embedded_redis_it_started(fresh_instance: Path) -> None:
     env = _env(fresh_instance)
     assert _rabta(env, "db", "upgrade").returncode == 0
-    socket_path = fresh_instance / EMBEDDED_SOCKET
-    assert socket_path.exists()
+    assert not _answers(fresh_instance / EMBEDDED_SOCKET), "the command started it, so the command stops it"
+
+
+def test_a_command_leaves_running_an_embedded_redis_someone_else_owns(fresh_instance: Path) -> None:
+    socket_path = ensure_embedded_server(fresh_instance)  # this test process owns it
+    assert _rabta(_env(fresh_instance), "db", "upgrade").returncode == 0
     assert redis.Redis(unix_socket_path=str(socket_path)).ping()
+
+
+def test_a_redis_left_by_a_crashed_owner_is_adopted_and_stopped_by_the_next_command(fresh_instance: Path) -> None:
+    socket_path = ensure_embedded_server(fresh_instance)
+    (fresh_instance / OWNER_FILE).write_text("999999999")  # an owner that no longer exists
+    assert _rabta(_env(fresh_instance), "db", "upgrade").returncode == 0
+    assert not _answers(socket_path)
 
 
 def test_a_burst_worker_drains_what_the_web_side_queued(fresh_instance: Path) -> None:
     env = _env(fresh_instance)
+    ensure_embedded_server(fresh_instance)  # shared by the processes below, stopped by the fixture
     assert _rabta(env, "db", "upgrade").returncode == 0
     code = ("from app import create_app; from app.runtime import current\n"
             "app = create_app()\n"
@@ -69,9 +81,9 @@ def test_a_burst_worker_drains_what_the_web_side_queued(fresh_instance: Path) ->
 
 def test_rabta_dev_runs_everything_and_stops_cleanly_on_ctrl_c(fresh_instance: Path) -> None:
     port, wallet_port = free_port(), free_port()
-    env = _env(fresh_instance, SANDBOX_WALLET_URL=f"http://127.0.0.1:{wallet_port}",
-               PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    dev = subprocess.Popen([*RABTA, "dev", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+    env = _env(fresh_instance)
+    dev = subprocess.Popen([*RABTA, "dev", "--port", str(port), "--wallet-port", str(wallet_port)], env=env,
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
     try:
         _wait_for(port, "/readyz")
@@ -107,3 +119,13 @@ def _wait_for(port: int, path: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise AssertionError(f"nothing answered on port {port}")
+
+
+def test_the_help_describes_rabtas_commands_and_not_flasks(fresh_instance: Path) -> None:
+    result = _rabta(_env(fresh_instance), "--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("db", "dev", "seed", "worker", "outbox", "routes", "agency", "payments", "ussd"):
+        assert f"\n  {command} " in result.stdout
+    for flask_only in ("--env-file", "python-dotenv", "Flask version", "\n  run ", "\n  shell "):
+        assert flask_only not in result.stdout
+    assert ".env.example" in result.stdout

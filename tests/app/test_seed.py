@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.applications.models import ServiceRequest, StatusEvent
 from app.applications.service import lookup_status, submit_request
@@ -17,6 +17,8 @@ from app.runtime import Runtime
 from app.seed import seed_demo
 from app.timeutil import today
 from tests.factories import EVERYONE, local_day
+
+WALLET = {"wallet": "sandbox", "today": local_day()}
 
 
 def _counts(runtime: Runtime) -> dict[str, int]:
@@ -32,7 +34,7 @@ def test_seeding_twice_creates_nothing_new(runtime: Runtime) -> None:
     with runtime.db.transaction() as s:
         assert seed_demo(session=s) == {"bills": 0, "requests": 0}
     assert _counts(runtime) == first
-    assert first["Agency"] == 5 and first["Citizen"] == 2 and first["Bill"] == 5 and first["ServiceRequest"] == 3
+    assert first["Agency"] == 5 and first["Citizen"] == 2 and first["Bill"] == 9 and first["ServiceRequest"] == 3
 
 
 def test_the_demo_citizens_have_their_numbers_cnics_languages_and_pins(runtime: Runtime, demo: None) -> None:
@@ -81,3 +83,75 @@ def test_new_applications_after_the_seed_continue_the_sequence(runtime: Runtime,
         request = submit_request(session=s, citizen=citizen, service=get_service(session=s, code="CHR"),
                                  details={"cnic": "35202-1234567-2"})
     assert request.tracking_number.endswith("-000004")
+
+
+def _play_with_the_demo(s: Session) -> None:
+    """What a first hour does to the demo data: pays, settles, blocks, moves applications, locks a PIN."""
+    from app.applications.service import transition
+    from app.bills.service import block_bill
+    from payments.service import start_payment
+    from payments.settlement import settle_payment
+
+    for psid in ("10000000000000001", "10000000000000006"):
+        payment = start_payment(**WALLET, session=s, psid=psid, channel="ussd", msisdn="+923001234567")
+        settle_payment(s, payment)
+    start_payment(**WALLET, session=s, psid="10000000000000007", channel="app", msisdn="+923001234567")  # in flight
+    block_bill(session=s, psid="10000000000000009")
+    transition(viewer=EVERYONE, session=s, tracking_number="DOM-2026-000001", to_status="approved",
+               actor="officer:test")
+    ayesha = get_by_msisdn(session=s, msisdn="+923001234567")
+    for _ in range(3):
+        attempt_pin(session=s, citizen_id=ayesha.id or 0, pin="0000")
+    ayesha.language, ayesha.sms_opt_out = "ur", True
+
+
+def test_reset_puts_every_demo_row_back_and_leaves_other_data_alone(runtime: Runtime, demo: None) -> None:
+    from app.seed import reset_demo
+    from payments.models import Payment
+    from payments.service import start_payment
+    from tests.factories import make_bill
+
+    with runtime.db.transaction() as s:
+        _play_with_the_demo(s)
+        other_psid = make_bill(s).psid
+        start_payment(**WALLET, session=s, psid=other_psid, channel="app", msisdn="+923451112223")
+    with runtime.db.transaction() as s:
+        assert reset_demo(session=s)["payments_removed"] == 3
+
+    with runtime.db.transaction() as s:
+        for psid in ("10000000000000001", "10000000000000006", "10000000000000007", "10000000000000009"):
+            assert inquire_bill(session=s, psid=psid, on=local_day()).status == "unpaid"
+        assert inquire_bill(session=s, psid="10000000000000003", on=local_day()).status == "paid"
+        assert inquire_bill(session=s, psid="10000000000000005", on=local_day()).status == "blocked"
+        bill = s.exec(select(Bill).where(Bill.psid == "10000000000000001")).one()
+        assert (bill.paid_at, bill.paid_amount, bill.settled_by_payment_id) == (None, None, None)
+        payments = list(s.exec(select(Payment)))
+        assert [p.bill_id for p in payments] == [s.exec(select(Bill.id).where(Bill.psid == other_psid)).one()]
+        dom = lookup_status(viewer=EVERYONE, session=s, tracking_number="DOM-2026-000001", language="en")
+        assert dom.status == "under_review"
+        request = s.exec(select(ServiceRequest).where(ServiceRequest.tracking_number == "DOM-2026-000001")).one()
+        events = s.exec(select(StatusEvent).where(StatusEvent.request_id == request.id)).all()
+        assert [e.to_status for e in sorted(events, key=lambda e: e.created_at)] == ["submitted", "under_review"]
+        ayesha = get_by_msisdn(session=s, msisdn="+923001234567")
+        assert (ayesha.language, ayesha.sms_opt_out, ayesha.pin_locked_until, ayesha.pin_failed_attempts) == \
+            ("en", False, None, 0)
+        assert attempt_pin(session=s, citizen_id=ayesha.id or 0, pin="2468").ok
+    counts = _counts(runtime)
+    assert counts["Bill"] == 10 and counts["ServiceRequest"] == 3 and counts["Citizen"] == 2
+
+
+def test_a_demo_bill_paid_again_after_a_reset_gets_its_receipt(runtime: Runtime, demo: None) -> None:
+    from app.notifications.models import Notification
+    from app.seed import reset_demo
+    from payments.service import start_payment
+    from payments.settlement import settle_payment
+
+    for _ in range(2):
+        with runtime.db.transaction() as s:
+            settle_payment(s, start_payment(**WALLET, session=s, psid="10000000000000001", channel="ussd",
+                                            msisdn="+923001234567"))
+        with runtime.db.transaction() as s:
+            reset_demo(session=s)
+    with runtime.db.transaction() as s:
+        receipts = s.exec(select(Notification).where(Notification.kind == "payment_receipt")).all()
+    assert len(receipts) == 2, "a payment id handed out again still gets its receipt"

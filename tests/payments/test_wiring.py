@@ -15,7 +15,8 @@ from app.settings import Settings
 def test_the_dev_runner_starts_the_sandbox_wallet_where_the_app_expects_it() -> None:
     settings = Settings(SANDBOX_WALLET_SECRET="dev-secret-x")
     [sandbox] = [p for p in planned_processes(settings, "127.0.0.1", 8000, 1) if p.name == "sandbox"]
-    assert sandbox.argv[1:] == ["-m", "sandbox_wallet", "--host", "127.0.0.1", "--port", "8100"]
+    assert sandbox.argv[1:] == ["-m", "sandbox_wallet", "--host", "127.0.0.1", "--port", "8100",
+                                "--db", str(settings.INSTANCE_PATH.resolve() / "sandbox_wallet.sqlite3")]
     assert settings.SANDBOX_WALLET_URL == "http://127.0.0.1:8100"
     assert sandbox.env == {"SANDBOX_WALLET_SECRET": "dev-secret-x",
                            "SANDBOX_WALLET_CALLBACK_URL": "http://127.0.0.1:8000/payments/callbacks/sandbox"}

@@ -39,31 +39,43 @@ def test_the_docs_page_renders_every_operation_from_local_assets_only(browser: o
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_api}/docs")
     page.wait_for_selector("body[data-ready=true]")
+    page.locator(".opblock").first.wait_for()
 
-    operations = page.locator("details.op")
+    operations = page.locator(".opblock")
     assert operations.count() == 24
-    assert page.locator("details.op[data-method=post][data-path='/api/v1/payments']").count() == 1
-    assert "OpenAPI 3.1.0" in page.locator("#intro").inner_text()
-    assert not errors, errors
+    payments = page.locator(".opblock-post .opblock-summary-path[data-path='/api/v1/payments']")
+    assert payments.count() == 1
+    assert "OAS 3.1" in page.locator(".info").inner_text()
+    # Descriptions are rendered as Markdown: `code` becomes code, no literal backticks.
+    assert page.locator(".info .description code", has_text="code").count() == 1
+    assert "`" not in page.locator(".info .description").inner_text()
+    assert not errors, errors  # includes any Content-Security-Policy violation
     hosts = {urlparse(url).netloc for url in requested}
     assert hosts == {urlparse(live_api).netloc}, f"only our own server may be contacted: {hosts}"
+
+
+RESPONSE_BODY = ".live-responses-table .response-col_description .microlight"
+
+
+def _operation(page: object, operation_id: str) -> object:
+    operation = page.locator(f".opblock[id$='-{operation_id}']")  # type: ignore[attr-defined]
+    operation.locator(".opblock-summary-control").click()
+    return operation
 
 
 def test_try_it_sends_a_real_request_from_the_docs_page(browser: object, live_api: str, demo: None) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(f"{live_api}/docs")
     page.wait_for_selector("body[data-ready=true]")
-    services = page.locator("#get_services")
-    services.locator("summary").click()
-    services.locator("input[name=agency]").fill("PSCA")
-    services.locator("button[type=submit]").click()
-    result = services.locator("pre.result")
-    result.filter(has_text="200").wait_for()
-    text = result.inner_text()
+    services = _operation(page, "get_services")
+    services.locator("input[placeholder=agency]").fill("PSCA")  # type: ignore[attr-defined]
+    services.locator("button.execute").click()  # type: ignore[attr-defined]
+    status = services.locator(".live-responses-table .response-col_status")  # type: ignore[attr-defined]
+    status.filter(has_text="200").wait_for()
+    text = services.locator(RESPONSE_BODY).first.inner_text()  # type: ignore[attr-defined]
     assert '"code": "ECC"' in text and '"code": "VVR"' in text
 
-    me = page.locator("#get_me")
-    me.locator("summary").click()
-    me.locator("button[type=submit]").click()
-    me.locator("pre.result").filter(has_text="401").wait_for()
-    assert '"code": "unauthorized"' in me.locator("pre.result").inner_text()
+    me = _operation(page, "get_me")
+    me.locator("button.execute").click()  # type: ignore[attr-defined]
+    me.locator(".live-responses-table .response-col_status").filter(has_text="401").wait_for()  # type: ignore
+    assert '"code": "unauthorized"' in me.locator(RESPONSE_BODY).first.inner_text()  # type: ignore[attr-defined]

@@ -58,8 +58,26 @@ def test_the_docs_page_uses_only_its_own_assets(client: FlaskClient) -> None:
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
     assert "https://" not in html and "http://" not in html and "//cdn" not in html
+    assert "<script>" not in html, "no inline script: the CSP forbids it"
     for asset in ("/docs/static/docs.js", "/docs/static/docs.css"):
         assert asset in html
         served = client.get(asset)
         assert served.status_code == 200 and b"http" not in served.data.replace(b"/openapi.json", b"")
+        served.close()
+
+
+def test_the_vendored_swagger_ui_is_the_pinned_release_unmodified(client: FlaskClient) -> None:
+    import hashlib
+
+    from app.api.docs import STATIC_DIR, SWAGGER_UI_VERSION
+
+    html = client.get("/docs").get_data(as_text=True)
+    sums = (STATIC_DIR / "swagger-ui" / "SHA256SUMS").read_text().split("\n")
+    assert f"swagger-ui-dist {SWAGGER_UI_VERSION}" in (STATIC_DIR / "swagger-ui" / "VERSION").read_text()
+    for line in filter(None, sums):
+        digest, name = line.split()
+        url = f"/docs/static/swagger-ui/{name}?v={SWAGGER_UI_VERSION}"
+        assert url in html
+        served = client.get(url)
+        assert served.status_code == 200 and hashlib.sha256(served.data).hexdigest() == digest
         served.close()
