@@ -67,9 +67,10 @@ class Journeys:
         assert response.status_code == 200, response.text
 
     def newest(self, model: Any, kind: str) -> Any:
-        self.session.rollback()
-        return wait_until(lambda: self.session.exec(select(model).where(model.kind == kind)
-                                                    .order_by(col(model.id).desc())).first())
+        def fresh() -> Any:
+            self.session.rollback()  # a new snapshot on every poll
+            return self.session.exec(select(model).where(model.kind == kind).order_by(col(model.id).desc())).first()
+        return wait_until(fresh)
 
     def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return requests.request(method, f"{self.url}/api/v1{path}", timeout=30, **kwargs)
@@ -87,6 +88,14 @@ def test_no_secret_or_personal_number_reaches_any_log_line(
     paid = journeys.ussd(AYESHA, "1", "10000000000000001", "1", AYESHA_PIN)
     assert paid.text.startswith("END ")
     ussd_request_id = paid.headers["X-Request-ID"]
+    # Its receipt goes out before anything else is queued: the outbox coalesces kicks, so a drain that is
+    # already waiting would carry another request's id.
+
+    def receipt_sent() -> bool:
+        session.rollback()
+        receipts = select(OutboundMessage).where(OutboundMessage.kind == "payment_receipt")
+        return session.exec(receipts).first() is not None
+    wait_until(receipt_sent, timeout=120)
 
     # SMS: STATUS, then PAY and YES with the one-time code.
     journeys.sms(AYESHA, "STATUS DOM-2026-000001", "log-1")
@@ -125,7 +134,8 @@ def test_no_secret_or_personal_number_reaches_any_log_line(
         session.rollback()
         statuses = [p.status for p in session.exec(select(Payment))]
         pending_sms = session.exec(select(OutboundMessage).where(OutboundMessage.status == "queued")).first()
-        return statuses.count("succeeded") == 4 and pending_sms is None
+        pending_notifications = session.exec(select(Notification).where(Notification.status == "pending")).first()
+        return statuses.count("succeeded") == 4 and pending_sms is None and pending_notifications is None
     wait_until(settled, timeout=120)
 
     processes.stop_all()
