@@ -110,13 +110,14 @@ def _ended_event(status: str, reason: str) -> dict[str, Any]:
 
 def text(runtime: Runtime, phone: str, body: str) -> dict[str, Any]:
     """Text Rabta from the phone through the configured provider's inbound webhook."""
+    at = utcnow().isoformat()  # when the phone sent it (its replies follow)
     provider, message_id, answer = Network(runtime.settings).text(phone=phone, body=body)
     with runtime.db.transaction(immediate=False) as session:
         command = inbound_command(session=session, provider=provider, provider_message_id=message_id)
     info = count_segments(body)
     understood = command or parse(body).command
     shown = redact(body, _CODE_COMMANDS[understood]) if understood in _CODE_COMMANDS else body
-    return {"kind": "sms_in", "at": utcnow().isoformat(), "http": answer.status, "provider": provider,
+    return {"kind": "sms_in", "at": at, "http": answer.status, "provider": provider,
             "text": shown, "command": command or "(not recorded)", "segments": info.segments,
             "encoding": info.encoding}
 

@@ -51,6 +51,7 @@ class Watched:
         page.on("request", lambda request: self.hosts.add(urlparse(request.url).netloc))
 
     def check(self) -> None:
+        assert "HTTP 5" not in self.page.inner_text("body")  # no hop or text got a 5xx from the webhooks
         assert not self.errors, self.errors
         assert not self.server_errors, self.server_errors
         assert self.hosts == {urlparse(self.base).netloc}, f"only our own server may be contacted: {self.hosts}"
@@ -142,7 +143,11 @@ def test_bilal_texts_bill_and_gets_the_after_due_amount(
     inbox = bilal.get_by_role("list", name="Inbox")
     expect(inbox).to_contain_text("10000000000000004", timeout=10_000)
     expect(inbox).to_contain_text("1,500")  # Rs 1,000 within the due date, 1,500 after: it is 5 days late
-    expect(events).to_contain_text("GSM-7" if "GSM-7" in inbox.inner_text() else "UCS-2")
+    assert re.search("[\u0600-\u06ff]", inbox.inner_text())  # Bilal reads Urdu script by SMS...
+    assert inbox.locator(".body").first.get_attribute("dir") == "auto"  # ...laid out right to left
+    expect(inbox).to_contain_text("UCS-2")
+    expect(events).to_contain_text("reply")
+    expect(events).to_contain_text("UCS-2")
     simulator.check()
 
 
@@ -170,7 +175,10 @@ def test_two_phones_in_parallel_do_not_mix_their_sessions(simulator: Watched) ->
     bilal = add_phone(page, BILAL)
     dial(ayesha)
     dial(bilal)
-    answer(ayesha, "2")
+    ayesha.get_by_role("button", name="Call", exact=True).focus()
+    page.keyboard.press("2")  # the keyboard is a keypad too
+    expect(ayesha.get_by_label("Reply", exact=True)).to_have_value("2")
+    ayesha.get_by_role("button", name="Send", exact=True).click()
     answer(bilal, "1")
     expect(screen(ayesha)).to_contain_text("tracking")
     expect(screen(bilal)).to_contain_text("PSID")
@@ -181,3 +189,23 @@ def test_two_phones_in_parallel_do_not_mix_their_sessions(simulator: Watched) ->
     assert "Under review" not in screen(bilal).inner_text()
     assert "rok diya" not in screen(ayesha).inner_text()
     simulator.check()
+
+
+def test_an_unanswered_screen_times_out_and_the_next_call_offers_to_continue(
+        browser: Any, live_app: str, demo: None, runtime: Any) -> None:
+    runtime.settings.SIMULATOR_IDLE_TIMEOUT_SECONDS = 3
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone-sized browser
+    watched = Watched(page, live_app)
+    page.goto(f"{live_app}/simulator")
+    bilal = add_phone(page, BILAL)
+    dial(bilal)
+    expect(screen(bilal)).to_contain_text("Rabta sarkari khidmat")  # Roman Urdu on USSD
+    answer(bilal, "1")
+    expect(screen(bilal)).to_contain_text("PSID")
+    expect(screen(bilal)).to_contain_text("Session timed out", timeout=10_000)
+    expect(panel(page, BILAL)).to_contain_text("Incomplete (timeout)")
+    bilal.get_by_role("button", name="Call", exact=True).click()
+    expect(screen(bilal)).to_contain_text("pichla session toot gaya")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing runs off screen
+    watched.check()
+    page.close()
