@@ -83,3 +83,11 @@ def test_a_simulated_call_in_production_mode_uses_the_at_token_and_a_reserved_nu
     sign_in(app, "admin")
     first = api(client, "ussd/dial", {"phone": RESERVED})
     assert first["end"] is False and first["event"]["screen"] == "home"
+
+
+def test_the_simulator_cannot_be_chosen_as_the_sms_provider(base_settings: Settings) -> None:
+    from sms.providers import SmsProviders
+
+    for update in ({"SMS_PROVIDER": "simulator"}, {"SMS_FALLBACK_PROVIDER": "simulator"}):
+        with pytest.raises(ValueError, match="choose one of console, twilio, africastalking"):
+            SmsProviders(base_settings.model_copy(update=update))
