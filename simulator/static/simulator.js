@@ -108,7 +108,7 @@
 
     async send() {
       const value = this.reply.value;
-      if (this.busy) return;
+      if (this.busy) { say("Wait for the screen to answer first."); return; }
       if (!this.sessionId) {
         if (value === "" || value === SERVICE_CODE) { this.dial(); return; }
         say("No call in progress: press Call to dial " + SERVICE_CODE + ".");
