@@ -14,7 +14,6 @@ from app.errors import InvalidPhoneNumber
 from app.runtime import current
 from app.seed import CITIZENS
 from simulator import access, phone
-from ussd.screens import SCREENS, Prompt
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -117,7 +116,3 @@ def send_sms() -> Response:
         return _problem("Type a message (at most 480 characters).", 400)
     return jsonify(phone.text(current(), _number(data.get("phone")), body))
 
-
-def secret_screens() -> list[str]:
-    """Screens whose answer is a PIN (the page masks its Reply box there)."""
-    return [screen_id for screen_id, screen in SCREENS.items() if isinstance(screen, Prompt) and screen.field is None]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from app import metrics
 from app.messages.redaction import mask_entry
+from app.redaction import mask_text
 from app.timeutil import utcnow
 from ussd import funnel, store
 from ussd.effects import EFFECTS, Context
@@ -44,7 +45,7 @@ class Hop:
     phone: str
     came_from: str | None  # the screen the input answered (None: a new session)
     screen: str  # the screen shown now
-    input: str | None  # the latest input as the adapter parsed it, masked when secret
+    input: str | None  # the latest input as the adapter parsed it: a PIN masked, CNICs and numbers partly
     secret: bool
     effects: tuple[tuple[str, str], ...]  # (effect, outcome) in the order they ran
     funnel: tuple[tuple[str, str], ...]  # (screen, event) counted for this hop
@@ -63,7 +64,8 @@ class Gateway:
     session_ttl: int
     resume_window: int
     default_language: str = "en"
-    observers: list[HopObserver] = field(default_factory=list)  # told about every hop (channel setup adds)
+    # Told about every hop (a channel's setup adds one); not part of the gateway's identity.
+    observers: list[HopObserver] = field(default_factory=list, compare=False)
 
     def load(self, session_id: str) -> store.Record:
         """The session's record (one GET); the adapter reads its own bookkeeping from `.channel`."""
@@ -160,4 +162,5 @@ def _is_secret(screen_id: str | None) -> bool:
 def _shown_input(screen_id: str | None, value: str | None) -> str | None:
     if value is None:
         return None
-    return mask_entry(value) if _is_secret(screen_id) else value.strip()
+    # A PIN is never shown; a CNIC or a phone number typed at a prompt is shown masked, as in the logs.
+    return mask_entry(value) if _is_secret(screen_id) else mask_text(value.strip())

@@ -53,3 +53,12 @@ def test_a_failing_observer_does_not_break_the_hop(
     call = dial()
     assert "Rabta govt services" in screen_of(call)
     assert [hop.screen for hop in hops] == ["home"]
+
+
+def test_a_cnic_typed_at_a_prompt_is_reported_masked(
+        runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
+    hops = watch(runtime)
+    call = dial("+923001110003")  # no account: My bills offers to link a CNIC
+    call.send("3", "1", "3520299999991")
+    assert hops[-1].came_from == "link.cnic"
+    assert hops[-1].input == "*****-****999-1"
