@@ -37,10 +37,11 @@ def channels() -> tuple[Channel, ...]:
     from app.health import CHANNEL as HEALTH
     from app.landing import CHANNEL as LANDING
     from payments.channel import CHANNEL as PAYMENTS
+    from simulator.channel import CHANNEL as SIMULATOR
     from sms.channel import CHANNEL as SMS
     from ussd.channel import CHANNEL as USSD
 
-    return (HEALTH, LANDING, API, PAYMENTS, USSD, SMS)
+    return (HEALTH, LANDING, API, PAYMENTS, USSD, SMS, SIMULATOR)
 
 
 def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime:

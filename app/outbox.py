@@ -7,6 +7,7 @@ a table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,3 +61,35 @@ def _shown_body(row: OutboundMessage, clear: dict[str, str], show_codes: bool) -
     if show_codes:
         return clear.get(row.provider_message_id or "") or row.body
     return redact(row.body, row.kind)
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    """One text as a phone received it (the phone simulator's inbox): the body as sent when a record of
+    it exists (the console transcript in development, the simulator's own record), else as stored,
+    codes masked."""
+
+    id: int
+    at: datetime
+    kind: str
+    status: str
+    provider: str
+    body: str
+    segments: int
+    encoding: str
+    error_code: str | None
+
+
+def inbox(*, session: Session, settings: Settings, number: str, limit: int = 30,
+          clear_bodies: Callable[[list[str]], dict[str, str]] | None = None) -> list[InboxLine]:
+    """The newest `limit` texts to `number` (E.164), oldest first, with delivery status, segments and encoding."""
+    query = (select(OutboundMessage).where(OutboundMessage.to == number)
+             .order_by(col(OutboundMessage.id).desc()).limit(limit))
+    rows = list(session.exec(query))[::-1]
+    clear = read_transcript(transcript_path(settings)) if shows_codes(settings) else {}
+    if clear_bodies is not None:
+        clear.update(clear_bodies([row.provider_message_id for row in rows if row.provider_message_id]))
+    return [InboxLine(id=row.id or 0, at=row.sent_at or row.created_at, kind=row.kind, status=row.status,
+                      provider=row.provider or "-",
+                      body=clear.get(row.provider_message_id or "") or redact(row.body, row.kind),
+                      segments=row.segments, encoding=row.encoding, error_code=row.error_code) for row in rows]

@@ -30,4 +30,7 @@ PAGES: tuple[Page, ...] = (
     Page("/healthz", "Health", "صحت", "Answers while the web process is alive.", "ویب پروسیس زندہ ہو تو جواب دیتا ہے۔"),
     Page("/readyz", "Readiness", "تیاری", "Whether the database and Redis answer.",
          "کیا ڈیٹا بیس اور Redis جواب دے رہے ہیں۔"),
+    Page("/simulator", "Phone simulator", "فون سمیولیٹر",
+         "Feature phones in the browser: dial USSD and text SMS on the real endpoints, every hop shown.",
+         "براؤزر میں سادہ فون: اصل اینڈ پوائنٹس پر USSD ملائیں اور SMS بھیجیں، ہر قدم دکھایا جاتا ہے۔"),
 )

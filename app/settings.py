@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     AT_SENDER_ID: str | None = None
     AT_API_BASE_URL: str | None = None
 
+    # Phone simulator (/simulator): open in development; elsewhere only for console admins when enabled.
+    SIMULATOR_ENABLED: bool = False
+    # Simulated phones outside development use numbers from this reserved range (choose one no operator
+    # assigns), and texts owed to such a number go to the simulator, never to a provider.
+    SIMULATOR_NUMBER_PREFIX: str = "+92370000"
+    SIMULATOR_IDLE_TIMEOUT_SECONDS: int = 60  # a USSD screen left unanswered this long is dropped, as networks do
+    SIMULATOR_SERVICE_CODE: str = "*384*786#"
+
     # App API
     CORS_ORIGINS: str = ""
     ACCESS_TOKEN_TTL_SECONDS: int = 900
@@ -145,6 +153,9 @@ class Settings(BaseSettings):
             (not self.REDIS_URL and not self.REDIS_SENTINELS,
              "Redis is the embedded one: set REDIS_URL or REDIS_SENTINELS"),
             (not self.PUBLIC_BASE_URL.startswith("https://"), "PUBLIC_BASE_URL is not https"),
+            (self.SIMULATOR_ENABLED and not _reserved_prefix(self.SIMULATOR_NUMBER_PREFIX),
+             "SIMULATOR_ENABLED without a reserved SIMULATOR_NUMBER_PREFIX (e.g. +92370000): simulated phones "
+             "need a number range of their own"),
         ]
         return [message for failed, message in checks if failed]
     # ---- end of production guard rails --------------------------------------------------------------------
@@ -216,6 +227,11 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         return [o.strip() for o in self.CORS_ORIGINS.split(",") if o.strip()]
+
+
+def _reserved_prefix(prefix: str) -> bool:
+    """A range narrow enough to hold only simulated phones: +, a country code and at least 6 digits."""
+    return prefix.startswith("+") and prefix[1:].isdigit() and len(prefix) >= 8
 
 
 def _host_port(item: str) -> tuple[str, int]:

@@ -26,7 +26,7 @@ from sms import delivery, sending
 from sms.providers import CONSOLE
 from sms.providers.base import DeliveryReport, ProviderNotConfigured, SendFailed
 from sms.reminders import queue_bill_reminders
-from sms.sending import Claimed, Outcome
+from sms.sending import SIMULATOR, Claimed, Outcome
 from sms.throttle import TokenBucket
 
 log = logging.getLogger("rabta.sms.jobs")
@@ -71,7 +71,9 @@ def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
     settings, providers = runtime.settings, runtime.sms
     by_provider: dict[str, list[Claimed]] = defaultdict(list)
     for item in claimed:
-        by_provider[sending.provider_for_attempt(item.attempt, providers.primary, providers.fallback)].append(item)
+        name = sending.provider_for(item.to, item.attempt, providers.primary, providers.fallback,
+                                    settings.SIMULATOR_NUMBER_PREFIX)
+        by_provider[name].append(item)
     outcomes: list[Outcome] = []
     for name, items in by_provider.items():
         try:
@@ -92,7 +94,7 @@ def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
                 outcomes.append(Outcome(item, name, error=exc))
                 continue
             metrics.observe_sms_send(name, "sent", time.perf_counter() - started)
-            if name != CONSOLE:  # the console provider's own line is the message
+            if name not in (CONSOLE, SIMULATOR):  # their own line / record is the message
                 log.info("sms %s [%s] to %s sent via %s", item.id, item.kind, mask_msisdn(item.to), name)
     return outcomes
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from sms.models import FAILED, QUEUED, SENT, TEMPORARY, OutboundMessage
 from sms.providers.base import SendFailed, SendResult
+from sms.providers.simulator import SimulatorProvider
 
 # About 30 s, 2 min, 10 min between attempts, each jittered by +-20 % so a burst of
 # failures does not come back as a burst of retries.
@@ -54,6 +55,17 @@ def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
     """Seconds to wait after failed attempt number `attempt` (1-based)."""
     base = RETRY_DELAYS_SECONDS[min(attempt, len(RETRY_DELAYS_SECONDS)) - 1]
     return base * (1 + (rng or random).uniform(-JITTER, JITTER))
+
+
+SIMULATOR = SimulatorProvider.name  # the phone simulator's inbox
+
+
+def provider_for(to: str, attempt: int, primary: str, fallback: str | None, simulated_prefix: str) -> str:
+    """Who gets a text: a number in the simulator's reserved range (`SIMULATOR_NUMBER_PREFIX`) only ever
+    goes to the simulator, whatever the attempt or the configured providers; any other to a provider."""
+    if simulated_prefix and to.startswith(simulated_prefix):
+        return SIMULATOR
+    return provider_for_attempt(attempt, primary, fallback)
 
 
 def provider_for_attempt(attempt: int, primary: str, fallback: str | None) -> str:

@@ -136,3 +136,9 @@ def record_inbound(*, session: Session, inbound: InboundText, msisdn: str) -> In
     except IntegrityError:
         return None
     return record
+
+
+def inbound_command(*, session: Session, provider: str, provider_message_id: str) -> str | None:
+    """The command understood in an inbound text, by the provider's message id (None: not recorded)."""
+    return session.exec(select(InboundMessage.command).where(
+        InboundMessage.provider == provider, InboundMessage.provider_message_id == provider_message_id)).first()

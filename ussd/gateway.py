@@ -11,13 +11,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app import metrics
+from app.messages.redaction import mask_entry
+from app.redaction import mask_text
+from app.timeutil import utcnow
 from ussd import funnel, store
 from ussd.effects import EFFECTS, Context
 from ussd.engine import Input, Outcome, Start, State, Step, step
 from ussd.render import Reply, render
+from ussd.screens import SCREENS, Prompt
 
 log = logging.getLogger("rabta.ussd")
 
@@ -33,11 +37,35 @@ class UssdRequest:
 
 
 @dataclass(frozen=True)
+class Hop:
+    """What one hop did, for observers (the phone simulator's event panel). A secret entry (a PIN) is
+    masked here, at the source, so no observer ever holds it."""
+
+    session_id: str
+    phone: str
+    came_from: str | None  # the screen the input answered (None: a new session)
+    screen: str  # the screen shown now
+    input: str | None  # the latest input as the adapter parsed it: a PIN masked, CNICs and numbers partly
+    secret: bool
+    effects: tuple[tuple[str, str], ...]  # (effect, outcome) in the order they ran
+    funnel: tuple[tuple[str, str], ...]  # (screen, event) counted for this hop
+    end: bool
+    asks_secret: bool  # the screen shown now wants a PIN
+    at: str  # server time (UTC, ISO 8601)
+    elapsed_ms: float
+
+
+HopObserver = Callable[[Hop], None]
+
+
+@dataclass(frozen=True)
 class Gateway:
     context: Context
     session_ttl: int
     resume_window: int
     default_language: str = "en"
+    # Told about every hop (a channel's setup adds one); not part of the gateway's identity.
+    observers: list[HopObserver] = field(default_factory=list, compare=False)
 
     def load(self, session_id: str) -> store.Record:
         """The session's record (one GET); the adapter reads its own bookkeeping from `.channel`."""
@@ -54,6 +82,7 @@ class Gateway:
         if state is not None and state.phone != request.phone:
             log.warning("USSD session %s changed number; starting again", request.session_id)
             state = None
+        came_from = state.screen if state is not None else None
         if state is None:
             lost = request.lost or request.input is not None
             fresh = State(session_id=request.session_id, phone=request.phone, language=self.default_language,
@@ -61,17 +90,32 @@ class Gateway:
             result = step(fresh, Start())
         else:
             result = step(state, Input(request.input or ""))
-        result, events = self._run_effects(result)
+        ran: list[tuple[str, str]] = []
+        result, events = self._run_effects(result, ran)
         reply = render(result.state)
         pipe = self.context.redis.pipeline(transaction=False)
         store.save(pipe, result.state, channel=channel(reply) if channel else None, ttl=self.session_ttl,
                    resume_window=self.resume_window)
         funnel.record(pipe, events)
         pipe.execute()
-        metrics.observe_ussd_hop(result.state.screen, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        metrics.observe_ussd_hop(result.state.screen, elapsed)
+        if self.observers:
+            self._tell(Hop(request.session_id, request.phone, came_from, result.state.screen,
+                           _shown_input(came_from, request.input), _is_secret(came_from), tuple(ran),
+                           tuple(events), reply.end, _is_secret(result.state.screen), utcnow().isoformat(),
+                           round(elapsed * 1000, 1)))
         return reply
 
-    def _run_effects(self, result: Step) -> tuple[Step, list[tuple[str, str]]]:
+    def _tell(self, hop: Hop) -> None:
+        for observer in self.observers:
+            try:
+                observer(hop)
+            except Exception:  # an observer never breaks a caller's hop
+                log.exception("USSD hop observer failed (session %s)", hop.session_id)
+
+    def _run_effects(self, result: Step, ran: list[tuple[str, str]] | None = None
+                     ) -> tuple[Step, list[tuple[str, str]]]:
         events = list(result.funnel)
         for _ in range(MAX_EFFECTS_PER_HOP):
             effect = result.effect
@@ -82,6 +126,8 @@ class Gateway:
             except Exception:  # a broken dependency ends the session politely, never a 500
                 log.exception("USSD effect %s failed in session %s", effect.name, result.state.session_id)
                 outcome = Outcome(effect.task, "error")
+            if ran is not None:
+                ran.append((effect.name, outcome.name))
             result = step(result.state, outcome)
             events.extend(result.funnel)
         if result.effect is not None:  # a loop of tasks is a menu bug; fail closed
@@ -105,3 +151,16 @@ class Gateway:
         pipe.execute()
         store.session_ended(redis, state, phone, completed=completed, resume_window=self.resume_window)
         return True
+
+
+def _is_secret(screen_id: str | None) -> bool:
+    """A prompt that stores nothing hands its answer to an effect as a secret (a PIN)."""
+    screen = SCREENS.get(screen_id or "")
+    return isinstance(screen, Prompt) and screen.field is None
+
+
+def _shown_input(screen_id: str | None, value: str | None) -> str | None:
+    if value is None:
+        return None
+    # A PIN is never shown; a CNIC or a phone number typed at a prompt is shown masked, as in the logs.
+    return mask_entry(value) if _is_secret(screen_id) else mask_text(value.strip())

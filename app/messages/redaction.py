@@ -29,3 +29,8 @@ def redact(body: str, kind: str) -> str:
 def find_codes(body: str) -> list[str]:
     """The one-time codes in a text as sent (development tools only: `rabta outbox tail --code`)."""
     return _CODE.findall(body)
+
+
+def mask_entry(value: str) -> str:
+    """A secret someone typed (a PIN at a prompt) as shown anywhere: never its digits, nor its length."""
+    return "****" if value else ""

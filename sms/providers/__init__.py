@@ -14,14 +14,18 @@ from app.settings import Settings
 from sms.providers.africastalking import AfricasTalkingProvider
 from sms.providers.base import ProviderNotConfigured, SmsProvider
 from sms.providers.console import ConsoleProvider
+from sms.providers.simulator import SimulatorProvider
 from sms.providers.twilio import TwilioProvider
 
 SMS_ADAPTERS: dict[str, type[SmsProvider]] = {
     ConsoleProvider.name: ConsoleProvider,
     TwilioProvider.name: TwilioProvider,
     AfricasTalkingProvider.name: AfricasTalkingProvider,
+    # Only ever chosen by `sms.sending.provider_for` for the simulator's reserved numbers.
+    SimulatorProvider.name: SimulatorProvider,
 }
 CONSOLE = ConsoleProvider.name
+SIMULATOR = SimulatorProvider.name
 
 
 class SmsProviders:
@@ -30,8 +34,9 @@ class SmsProviders:
     def __init__(self, settings: Settings, adapters: dict[str, type[SmsProvider]] | None = None) -> None:
         self.settings = settings
         self.adapters = dict(adapters if adapters is not None else SMS_ADAPTERS)
-        if settings.SMS_PROVIDER not in self.adapters:
-            raise ValueError(f"SMS_PROVIDER={settings.SMS_PROVIDER!r}: choose one of {', '.join(self.adapters)}")
+        choices = [name for name in self.adapters if name != SIMULATOR]
+        if settings.SMS_PROVIDER not in choices or settings.SMS_FALLBACK_PROVIDER == SIMULATOR:
+            raise ValueError(f"SMS_PROVIDER={settings.SMS_PROVIDER!r}: choose one of {', '.join(choices)}")
         self._built: dict[str, SmsProvider] = {}
         self._lock = threading.Lock()
 
@@ -64,4 +69,4 @@ class SmsProviders:
         return self.adapter(name)
 
 
-__all__ = ["CONSOLE", "SMS_ADAPTERS", "ProviderNotConfigured", "SmsProvider", "SmsProviders"]
+__all__ = ["CONSOLE", "SIMULATOR", "SMS_ADAPTERS", "ProviderNotConfigured", "SmsProvider", "SmsProviders"]

@@ -1,0 +1,1 @@
+"""The phone simulator (`/simulator`): feature phones in the browser, on the real USSD and SMS endpoints."""
