@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("dashboards", __name__, url_prefix="/console/dashboards")
