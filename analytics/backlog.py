@@ -3,17 +3,17 @@ overdue), replaced on every refresh. "Overdue" is the domain's rule (`queries.ov
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from analytics.models import Rollup
+from analytics.models import DailyRollup
 from app.applications.models import TERMINAL_STATUSES, ServiceRequest
 from app.applications.queries import overdue_rank
 
 BACKLOG = "app.backlog"
-SNAPSHOT_BUCKET = datetime(1970, 1, 1)  # the backlog is "now", not a series: one fixed bucket
+SNAPSHOT_DAY = date(1970, 1, 1)  # the backlog is "now", not a series: one fixed day in analytics_daily
 AGE_BANDS: tuple[tuple[str, int], ...] = (("0-2d", 2), ("3-7d", 7), ("8-30d", 30), ("31d+", 10**6))
 
 
@@ -33,10 +33,10 @@ def snapshot_backlog(session: Session, now: datetime, postgres: bool) -> int:
         .where(col(ServiceRequest.status).not_in(TERMINAL_STATUSES)))
     figures: dict[Any, list[Any]] = {}
     for agency_id, status, submitted_at, overdue in rows:
-        key = (SNAPSHOT_BUCKET, BACKLOG, int(agency_id), age_band(now - submitted_at), status)
+        key = (SNAPSHOT_DAY, BACKLOG, int(agency_id), age_band(now - submitted_at), status)
         entry = figures.setdefault(key, [0, 0, None])
         entry[0] += 1
         entry[1] += 1 if int(overdue) == 0 else 0
-    upsert(session, figures, postgres)
-    drop_stale(session, [BACKLOG], SNAPSHOT_BUCKET, SNAPSHOT_BUCKET + timedelta(hours=1), figures)
+    upsert(session, DailyRollup, figures, postgres)
+    drop_stale(session, DailyRollup, [BACKLOG], SNAPSHOT_DAY, SNAPSHOT_DAY + timedelta(days=1), figures)
     return len(figures)

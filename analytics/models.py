@@ -8,7 +8,7 @@ citizens' day. `count` and `total` add up across buckets; `hist` is a fixed-bin 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, SmallInteger, UniqueConstraint
@@ -36,6 +36,25 @@ class Rollup(SQLModel, table=True):
     dim: str = Field(default="", max_length=48, description="rail, reason, screen, provider, command, service...")
     count: int = Field(default=0, sa_type=BigInteger)
     total: int = Field(default=0, sa_type=BigInteger, description="amount in paisa, segments, ms...")
+    hist: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class DailyRollup(SQLModel, table=True):
+    """The hourly roll-ups summed per local day: what the dashboards read (90 days stay a few thousand
+    rows). Kept by the refresh from the hours it recomputed."""
+
+    __tablename__ = "analytics_daily"
+    __table_args__ = (UniqueConstraint("day", "metric", "agency_id", "channel", "dim", name="uq_analytics_daily_key"),
+                      Index("ix_analytics_daily_metric_day", "metric", "day"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    metric: str = Field(max_length=32)
+    agency_id: int = Field(default=0)
+    channel: str = Field(default="", max_length=16)
+    dim: str = Field(default="", max_length=48)
+    count: int = Field(default=0, sa_type=BigInteger)
+    total: int = Field(default=0, sa_type=BigInteger)
     hist: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 

@@ -21,8 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
-from analytics.buckets import NBINS, hour_ranges, local_hour
-from analytics.models import Rollup, Watermark
+from analytics.buckets import NBINS, add_hist, hour_ranges, local_hour
+from analytics.models import DailyRollup, Rollup, Watermark
 from analytics.sources import Source, sources
 from app.db import Database
 from app.timeutil import UTCDateTime, utcnow, zone
@@ -31,7 +31,7 @@ log = logging.getLogger("rabta.analytics")
 
 OVERLAP = timedelta(minutes=5)  # a transaction open longer than this when the refresh ran is missed once
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-Key = tuple[datetime, str, int, str, str]  # bucket, metric, agency_id, channel, dim
+Key = tuple[Any, str, int, str, str]  # bucket (hour) or day, metric, agency_id, channel, dim
 
 
 @lru_cache(maxsize=65536)
@@ -42,7 +42,7 @@ def _sqlite_local(value_minute: str, zone_name: str, day: bool) -> str:
 
 def _install_sqlite_functions(connection: Connection) -> None:
     """SQLite has no time zones: the local hour of a stored UTC time comes from Python (cached per minute)."""
-    raw = connection.connection.driver_connection
+    raw: Any = connection.connection.driver_connection
     raw.create_function("rabta_local_hour", 2, lambda v, z: None if v is None else _sqlite_local(v[:16], z, False),
                         deterministic=True)
     raw.create_function("rabta_local_day", 2, lambda v, z: None if v is None else _sqlite_local(v[:16], z, True),
@@ -81,35 +81,54 @@ def compute(connection: Connection, source: Source, utc_lo: datetime, utc_hi: da
     return figures
 
 
-def _insert(postgres: bool) -> Any:
-    return postgresql.insert(Rollup) if postgres else sqlite.insert(Rollup)
+KEY_COLUMNS = ("metric", "agency_id", "channel", "dim")
 
 
-def upsert(session: Session, figures: dict[Key, list[Any]], postgres: bool) -> None:
+def upsert(session: Session, model: Any, figures: dict[Key, list[Any]], postgres: bool) -> None:
     """Sorted by key, so two refreshes at once take row locks in the same order (no deadlock)."""
-    rows = [{"bucket": key[0], "metric": key[1], "agency_id": key[2], "channel": key[3], "dim": key[4],
+    first = "bucket" if model is Rollup else "day"
+    rows = [{first: key[0], "metric": key[1], "agency_id": key[2], "channel": key[3], "dim": key[4],
              "count": value[0], "total": value[1], "hist": value[2]} for key, value in sorted(figures.items())]
     for start in range(0, len(rows), 2000):
-        statement = _insert(postgres)
+        statement = postgresql.insert(model) if postgres else sqlite.insert(model)
         statement = statement.on_conflict_do_update(
-            index_elements=["bucket", "metric", "agency_id", "channel", "dim"],
+            index_elements=[first, *KEY_COLUMNS],
             set_={"count": statement.excluded.count, "total": statement.excluded.total,
                   "hist": statement.excluded.hist})
         session.execute(statement, rows[start:start + 2000])
 
 
-def drop_stale(session: Session, metrics: Iterable[str], local_lo: datetime, local_hi: datetime,
-               keep: dict[Key, list[Any]]) -> int:
-    """Rows of these hours whose key the raw data no longer produces (e.g. a failure reason that changed)."""
+def drop_stale(session: Session, model: Any, metrics: Iterable[str], lo: Any, hi: Any,
+               keep: dict[Key, Any]) -> int:
+    """Rows of these buckets whose key the raw data no longer produces (e.g. a failure reason that changed)."""
+    first: Any = model.bucket if model is Rollup else model.day
     existing = session.execute(
-        select(col(Rollup.id), col(Rollup.bucket), col(Rollup.metric), col(Rollup.agency_id), col(Rollup.channel),
-               col(Rollup.dim))
-        .where(col(Rollup.metric).in_(sorted(set(metrics))), col(Rollup.bucket) >= local_lo,
-               col(Rollup.bucket) < local_hi))
+        select(model.id, first, model.metric, model.agency_id, model.channel, model.dim)
+        .where(col(model.metric).in_(sorted(set(metrics))), first >= lo, first < hi))
     stale = [row[0] for row in existing if (row[1], row[2], row[3], row[4], row[5]) not in keep]
     for start in range(0, len(stale), 1000):
-        session.execute(delete(Rollup).where(col(Rollup.id).in_(stale[start:start + 1000])))
+        session.execute(delete(model).where(col(model.id).in_(stale[start:start + 1000])))
     return len(stale)
+
+
+def roll_days(session: Session, metrics: list[str], local_lo: datetime, local_hi: datetime,
+              postgres: bool) -> None:
+    """Sum the hours of every local day in [local_lo, local_hi) into `analytics_daily`."""
+    day_lo = local_lo.replace(hour=0)
+    day_hi = local_hi if local_hi.hour == 0 else local_hi.replace(hour=0) + timedelta(days=1)
+    rows = session.execute(
+        select(col(Rollup.bucket), col(Rollup.metric), col(Rollup.agency_id), col(Rollup.channel), col(Rollup.dim),
+               col(Rollup.count), col(Rollup.total), col(Rollup.hist))
+        .where(col(Rollup.metric).in_(sorted(set(metrics))), col(Rollup.bucket) >= day_lo,
+               col(Rollup.bucket) < day_hi))
+    days: dict[Key, list[Any]] = {}
+    for bucket, metric, agency_id, channel, dim, count, total, hist in rows:
+        entry = days.setdefault((bucket.date(), metric, agency_id, channel, dim), [0, 0, None])
+        entry[0] += count
+        entry[1] += total
+        entry[2] = add_hist(entry[2], hist)
+    upsert(session, DailyRollup, days, postgres)
+    drop_stale(session, DailyRollup, metrics, day_lo.date(), day_hi.date(), days)
 
 
 def _watermark(session: Session, name: str) -> datetime:
@@ -136,8 +155,9 @@ def refresh_source(db: Database, source: Source, zone_name: str) -> int:
         metrics = [query.metric for query in source.metrics]
         for local_lo, local_hi, utc_lo, utc_hi in hour_ranges(hours, zone_name, whole_days=source.whole_days):
             figures = compute(connection, source, utc_lo, utc_hi, zone_name)
-            upsert(session, figures, postgres)
-            drop_stale(session, metrics, local_lo, local_hi, figures)
+            upsert(session, Rollup, figures, postgres)
+            drop_stale(session, Rollup, metrics, local_lo, local_hi, figures)
+            roll_days(session, metrics, local_lo, local_hi, postgres)
         _set_watermark(session, source.name, started, postgres)
     return len(hours)
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.applications.models import TERMINAL_STATUSES
-from payments.models import EXPIRED, FAILED, SUCCEEDED
-from sms.models import DELIVERED
-from sms.models import FAILED as SMS_FAILED
-from sms.models import UNDELIVERED
-
 from analytics.buckets import bin_sql
 from analytics.models import ARRIVAL, BACK, COMPLETION, END, INVALID
+from app.applications.models import TERMINAL_STATUSES
+from payments.models import EXPIRED, FAILED, SUCCEEDED
+from sms.models import DELIVERED, UNDELIVERED
+from sms.models import FAILED as SMS_FAILED
 
 
 @dataclass(frozen=True)
@@ -32,8 +30,9 @@ class Dialect:
 
     def ms(self, start: str, end: str) -> str:
         if self.postgres:
-            return f"(extract(epoch from ({end} - {start})) * 1000)"
-        return f"((julianday({end}) - julianday({start})) * 86400000.0)"
+            return f"round(extract(epoch from ({end} - {start})) * 1000)"
+        # julianday is a float of days: round, or 1 s comes out as 999.99 ms and lands in the wrong bin
+        return f"round((julianday({end}) - julianday({start})) * 86400000.0)"
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,8 @@ def _payments(d: Dialect) -> Source:
 
 def _applications(d: Dialect) -> tuple[Source, Source]:
     frm = "service_request r JOIN service s ON s.id = r.service_id"
-    received = Source("applications", "SELECT r.submitted_at AS t FROM service_request r WHERE r.last_changed_at >= :since", (
+    received = Source("applications",
+                      "SELECT r.submitted_at AS t FROM service_request r WHERE r.last_changed_at >= :since", (
         _metric(d, "app.received", frm, "r.submitted_at", agency="r.agency_id", dim="s.code"),
     ))
     terminal = f"r.status IN {_in(sorted(TERMINAL_STATUSES))}"
@@ -143,9 +143,9 @@ def _citizens(d: Dialect) -> tuple[Source, Source]:
     paid = ("SELECT {day} AS bucket, {agency} AS agency_id, p.channel AS channel, '' AS dim, "
             "count(DISTINCT p.citizen_id) AS n, 0 AS total, NULL AS bin FROM payment p JOIN bill b ON b.id = p.bill_id "
             "WHERE p.created_at >= :lo AND p.created_at < :hi AND p.citizen_id IS NOT NULL GROUP BY 1, 2, 3")
-    texted = (f"SELECT {{day}} AS bucket, 0 AS agency_id, 'sms' AS channel, 'inbound' AS dim, "
-              f"count(DISTINCT citizen_id) AS n, 0 AS total, NULL AS bin FROM sms_inbound "
-              f"WHERE received_at >= :lo AND received_at < :hi AND citizen_id IS NOT NULL GROUP BY 1, 2, 3")
+    texted = ("SELECT {day} AS bucket, 0 AS agency_id, 'sms' AS channel, 'inbound' AS dim, "
+              "count(DISTINCT citizen_id) AS n, 0 AS total, NULL AS bin FROM sms_inbound "
+              "WHERE received_at >= :lo AND received_at < :hi AND citizen_id IS NOT NULL GROUP BY 1, 2, 3")
     day_of = _day(d, "p.created_at")
     active = Source("active", "SELECT created_at AS t FROM payment WHERE created_at >= :since "
                               "UNION ALL SELECT received_at AS t FROM sms_inbound WHERE received_at >= :since", (

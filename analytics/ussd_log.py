@@ -61,7 +61,8 @@ def take(redis: Redis, limit: int = BATCH) -> list[bytes]:
 
 
 def store(session: Session, raw_entries: list[bytes], postgres: bool) -> tuple[int, int]:
-    hops, ends = [], []
+    hops: list[dict[str, Any]] = []
+    ends: list[dict[str, Any]] = []
     for raw in raw_entries:
         try:
             entry = json.loads(raw)

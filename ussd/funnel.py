@@ -10,10 +10,10 @@ batches into the `ussd_hop` / `ussd_session` tables, so the hop itself never wai
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 import json
 import time
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from redis import Redis

@@ -36,6 +36,22 @@ def upgrade() -> None:
     with op.batch_alter_table('analytics_rollup', schema=None) as batch_op:
         batch_op.create_index('ix_analytics_rollup_metric_bucket', ['metric', 'bucket'], unique=False)
 
+    op.create_table('analytics_daily',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('metric', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('dim', sqlmodel.sql.sqltypes.AutoString(length=48), nullable=False),
+    sa.Column('count', sa.BigInteger(), nullable=False),
+    sa.Column('total', sa.BigInteger(), nullable=False),
+    sa.Column('hist', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_analytics_daily')),
+    sa.UniqueConstraint('day', 'metric', 'agency_id', 'channel', 'dim', name='uq_analytics_daily_key')
+    )
+    with op.batch_alter_table('analytics_daily', schema=None) as batch_op:
+        batch_op.create_index('ix_analytics_daily_metric_day', ['metric', 'day'], unique=False)
+
     op.create_table('analytics_watermark',
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('changed_until', app.timeutil.UTCDateTime(timezone=True), nullable=False),
@@ -121,6 +137,10 @@ def downgrade() -> None:
 
     op.drop_table('ussd_hop')
     op.drop_table('analytics_watermark')
+    with op.batch_alter_table('analytics_daily', schema=None) as batch_op:
+        batch_op.drop_index('ix_analytics_daily_metric_day')
+
+    op.drop_table('analytics_daily')
     with op.batch_alter_table('analytics_rollup', schema=None) as batch_op:
         batch_op.drop_index('ix_analytics_rollup_metric_bucket')
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from analytics.buckets import bin_of, local_hour
-from analytics.models import Rollup, Watermark
+from analytics.models import DailyRollup, Rollup, Watermark
 from analytics.refresh import refresh
 from app.runtime import Runtime
 from payments.models import Payment
@@ -35,7 +35,7 @@ payment_specs = st.lists(st.tuples(
 @given(specs=payment_specs)
 def test_payment_rollups_equal_a_direct_aggregate_of_the_raw_rows(runtime: Runtime, session: Session,
                                                                    specs: list[tuple]) -> None:
-    for table in (Rollup, Watermark, Payment):
+    for table in (Rollup, DailyRollup, Watermark, Payment):
         session.execute(delete(table))
     agencies = [make_agency(session, code=f"PA{index}") for index in range(2)]
     bills = [make_bill(session, agency=agency) for agency in agencies]
@@ -59,6 +59,11 @@ def test_payment_rollups_equal_a_direct_aggregate_of_the_raw_rows(runtime: Runti
     started = rollups(session, "pay.started")
     assert {(k[0], k[2], k[3], k[4]): v[0] for k, v in started.items()} == dict(expected_started)
     assert {(k[0], k[2], k[3], k[4]): v[1] for k, v in started.items()} == dict(expected_amount)
+    daily: Counter[tuple] = Counter()
+    for (hour, agency_id, channel, rail), count in expected_started.items():
+        daily[(hour.date(), agency_id, channel, rail)] += count
+    days = session.exec(select(DailyRollup).where(DailyRollup.metric == "pay.started"))
+    assert {(r.day, r.agency_id, r.channel, r.dim): r.count for r in days} == dict(daily)
     settled = rollups(session, "pay.settled")
     assert {(k[0], k[2], k[3], k[4]): Counter({i: n for i, n in enumerate(v[2]) if n}) for k, v in settled.items()} \
         == {key: bins for key, bins in expected_bins.items() if bins}
