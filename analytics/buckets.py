@@ -78,14 +78,18 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
+MERGE_GAP = timedelta(hours=24)
+
+
 def hour_ranges(hours: Iterable[datetime], zone_name: str, *, whole_days: bool = False
                 ) -> list[tuple[datetime, datetime, datetime, datetime]]:
-    """Touched local hours merged into runs: (local_lo, local_hi, utc_lo, utc_hi), hi exclusive."""
+    """Touched local hours merged into runs: (local_lo, local_hi, utc_lo, utc_hi), hi exclusive. Runs less
+    than a day apart are merged: recomputing a quiet hour costs less than another round of queries."""
     starts = sorted({local_day_start(h.date()) if whole_days else h for h in hours})
     step = timedelta(days=1) if whole_days else HOUR
     runs: list[list[datetime]] = []
     for start in starts:
-        if runs and runs[-1][1] == start:
+        if runs and start - runs[-1][1] <= MERGE_GAP:
             runs[-1][1] = start + step
         else:
             runs.append([start, start + step])
