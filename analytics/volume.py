@@ -185,9 +185,10 @@ def _catalogue(db: Database) -> tuple[list[int], list[tuple[int, int, str, int]]
                                                             for s in services], int(existing))
 
 
-def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callable[[str], None] = print
-                ) -> dict[str, int]:
-    """Write `payments` payments and their companions; returns row counts per table."""
+def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callable[[str], None] = print,
+                days: int = DAYS, reset_watermarks: bool = True) -> dict[str, int]:
+    """Write `payments` payments and their companions over the last `days` days; returns row counts per
+    table. `days=1, reset_watermarks=False` is "one more day of traffic" (the refresh benchmark)."""
     from analytics.volume_rows import Generator
 
     agencies, services, existing = _catalogue(db)
@@ -202,8 +203,9 @@ def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callab
         for index, done in enumerate(range(0, payments, CHUNK)):
             size = min(CHUNK, payments - done)
             # Oldest days first, each chunk its own slice of the 90 days (a day may be shared at the edges).
-            days = (DAYS * index // chunks, max(DAYS * (index + 1) // chunks, DAYS * index // chunks + 1))
-            for table, rows in generator.chunk(size, days):
+            window = (DAYS - days + days * index // chunks,
+                      DAYS - days + max(days * (index + 1) // chunks, days * index // chunks + 1))
+            for table, rows in generator.chunk(size, window):
                 columns, values = rows
                 sink.write(table, columns, values)
                 counts[table] += len(values)
@@ -211,11 +213,11 @@ def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callab
             progress(f"  {done + size:>10,} payments written")
         if sink.pg:
             _fix_sequences(sink)
-        # The history is in the past, behind every watermark: the next refresh recomputes everything.
-        cursor = sink.raw.cursor()
-        cursor.execute("DELETE FROM analytics_watermark")
-        cursor.close()
-        sink.commit()
+        if reset_watermarks:  # the history is behind every watermark: the next refresh recomputes everything
+            cursor = sink.raw.cursor()
+            cursor.execute("DELETE FROM analytics_watermark")
+            cursor.close()
+            sink.commit()
     finally:
         sink.close()
     return counts
