@@ -15,8 +15,7 @@ from flask import Blueprint, Response, render_template
 
 from analytics.boards import CHANNEL_LABELS, PAYMENT_CHANNELS, hours, pct
 from analytics.buckets import percentile_ms, share_within
-from analytics.queries import fetch
-from app.catalogue.models import Service
+from analytics.queries import fetch, service_names
 from app.runtime import current
 from app.timeutil import utcnow
 
@@ -38,15 +37,15 @@ def compute() -> dict[str, Any]:
     session = runtime.read_db.session()
     try:
         figures = fetch(session, METRICS, start, end, None)
-        names = {service.code: service.name_en for service in session.query(Service)}
+        names = service_names(session)
     finally:
         session.close()
     payments = figures.by("pay.started", "day", "channel")
-    sessions, texts = figures.by("ussd.session", "day"), figures.by("sms.in", "day")
+    ussd_days, texts = figures.by("ussd.session", "day"), figures.by("sms.in", "day")
     zero = figures.total("none")
     volumes = [{"date": day.isoformat(),
                 "payments": {channel: payments.get((day, channel), zero).count for channel in PAYMENT_CHANNELS},
-                "ussd_sessions": sessions.get((day,), zero).count, "sms_received": texts.get((day,), zero).count}
+                "ussd_sessions": ussd_days.get((day,), zero).count, "sms_received": texts.get((day,), zero).count}
                for day in (start + timedelta(days=offset) for offset in range(DAYS))]
     outcomes = figures.by("ussd.session", "dim")
     completed = outcomes.get(("completed",), zero).count

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from analytics.buckets import add_hist
 from analytics.models import DailyRollup
+from app.catalogue.models import Agency, Service
 
 RANGES: dict[str, int] = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
 MAX_CUSTOM_DAYS = 366
@@ -126,3 +127,12 @@ def change(current: float | None, previous: float | None) -> float | None:
     if current is None or previous in (None, 0):
         return None
     return (current - previous) / previous  # type: ignore[operator]
+
+
+def agencies(session: Session) -> list[Agency]:
+    """The agencies an admin may pick (the catalogue: a handful of rows)."""
+    return list(session.scalars(select(Agency).order_by(col(Agency.code))))
+
+
+def service_names(session: Session) -> dict[str, str]:
+    return {code: name for code, name in session.execute(select(col(Service.code), col(Service.name_en)))}

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from analytics.boards import BOARDS, Board
 from analytics.charts import Chart, fmt
 from analytics.queries import RANGES, Period, parse_period
+from analytics.queries import agencies as list_agencies
 from app.catalogue.models import Agency
 from app.officers_scope import OfficerScope, current_officer
 from app.runtime import current
@@ -68,7 +69,7 @@ def board(slug: str) -> Any:
     if officer.is_admin:
         session = current().read_db.session()
         try:
-            agencies = list(session.query(Agency).order_by(Agency.code))
+            agencies = list_agencies(session)
         finally:
             session.close()
     return render_template("analytics/dashboard.html", board=shown, period=period, problem=problem,

@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from app.officers_scope import OfficerScope
-from tests.analytics.test_dashboards import BOARDS, two_agencies  # noqa: F401 (fixture)
+from tests.analytics.test_dashboards import BOARDS
 from tests.support import free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from sqlmodel import Session, select
 
 from analytics.boards import funnel_rows
@@ -61,8 +62,6 @@ def test_a_failed_insert_puts_the_log_entries_back(runtime: Runtime) -> None:
         def transaction(self):  # type: ignore[no-untyped-def]
             raise RuntimeError("database down")
 
-    try:
+    with pytest.raises(RuntimeError):
         drain(Broken(), runtime.redis)  # type: ignore[arg-type]
-    except RuntimeError:
-        pass
     assert runtime.redis.llen(funnel.LOG_KEY) == 1
