@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from analytics.models import DailyRollup, UssdHop, UssdSession
 from analytics.refresh import refresh
 from app.bills.models import Bill
-from app.cli import cli as rabta
 from app.citizens.models import Citizen
+from app.cli import cli as rabta
 from app.runtime import Runtime
 from app.seed import AYESHA, BILAL
 from payments.models import Payment
