@@ -33,6 +33,7 @@ from ussd.gateway import Gateway
 
 def channels() -> tuple[Channel, ...]:
     """Every channel of the app, one line each (imported here: channels import the runtime)."""
+    from analytics.channel import CHANNEL as ANALYTICS
     from app.api.channel import CHANNEL as API
     from app.health import CHANNEL as HEALTH
     from app.landing import CHANNEL as LANDING
@@ -41,7 +42,7 @@ def channels() -> tuple[Channel, ...]:
     from sms.channel import CHANNEL as SMS
     from ussd.channel import CHANNEL as USSD
 
-    return (HEALTH, LANDING, API, PAYMENTS, USSD, SMS, SIMULATOR)
+    return (HEALTH, LANDING, API, PAYMENTS, USSD, SMS, SIMULATOR, ANALYTICS)
 
 
 def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime:

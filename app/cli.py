@@ -78,15 +78,24 @@ def db_downgrade(revision: str) -> None:
 
 
 @cli.command("seed")
-@click.option("--demo", is_flag=True, required=True, help="Create the demo agencies, citizens, bills and applications.")
+@click.option("--demo", is_flag=True, help="Create the demo agencies, citizens, bills and applications.")
 @click.option("--reset", is_flag=True, help="Also put every demo row back to its documented state (bills, their "
                                             "payments, applications, PINs and lockouts); other data is kept.")
+@click.option("--volume", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Synthetic history for load tests: N payments over 90 days with their bills, citizens, "
+                   "applications, messages and USSD sessions (never touches the demo citizens).")
 @with_appcontext
-def seed(demo: bool, reset: bool) -> None:
-    """Load the demo data (safe to run again: existing rows are kept unless --reset)."""
+def seed(demo: bool, reset: bool, volume: int | None) -> None:
+    """Load the demo data (safe to run again: existing rows are kept unless --reset), or --volume N."""
     from app.seed import reset_demo, reset_demo_limits, seed_demo
 
+    if not demo and volume is None:
+        raise click.UsageError("say what to seed: --demo (with --reset to restore it) or --volume N")
     runtime = current()
+    if volume is not None:
+        _seed_volume(volume)
+        if not demo:
+            return
     with runtime.db.transaction() as session:
         if reset:
             done = reset_demo(session=session, region=runtime.settings.DEFAULT_REGION)
@@ -97,6 +106,18 @@ def seed(demo: bool, reset: bool) -> None:
         click.echo(f"demo data reset (payments of demo bills removed: {done['payments_removed']})")
     else:
         click.echo(f"demo data ready (new bills: {done['bills']}, new applications: {done['requests']})")
+
+
+def _seed_volume(payments: int) -> None:
+    import time
+
+    from analytics.volume import seed_volume
+
+    began = time.perf_counter()
+    counts = seed_volume(current().db, payments, progress=click.echo)
+    click.echo(f"synthetic history written in {time.perf_counter() - began:.1f}s: "
+               + ", ".join(f"{table} {count:,}" for table, count in counts.items()))
+    click.echo("run `rabta analytics refresh` to roll it up")
 
 
 @cli.command("worker")

@@ -1,5 +1,6 @@
 """Imports every table so `SQLModel.metadata` is complete (for Alembic and tests)."""
 
+from analytics.models import DailyRollup, Rollup, UssdHop, UssdSession, Watermark
 from app.applications.models import ServiceRequest, StatusEvent, TrackingSequence
 from app.auth.models import AgencyApiKey, RefreshToken
 from app.bills.models import Bill
@@ -11,9 +12,29 @@ from app.providerlog.models import ProviderLogEntry
 from payments.models import Payment, PaymentEvent
 from sms.models import InboundMessage, OutboundMessage
 
-__all__ = ["Agency", "AgencyApiKey", "Bill", "Citizen", "InboundMessage", "Notification", "OutboundMessage",
-           "Payment", "PaymentEvent", "ProviderLogEntry", "RefreshToken", "Service", "ServiceRequest", "StatusEvent",
-           "TrackingSequence", "load_all_models", "metadata"]
+__all__ = [
+    "Agency",
+    "AgencyApiKey",
+    "Bill",
+    "Citizen",
+    "InboundMessage",
+    "Notification",
+    "OutboundMessage",
+    "Payment",
+    "PaymentEvent",
+    "ProviderLogEntry",
+    "RefreshToken",
+    "Rollup",
+    "Service",
+    "ServiceRequest",
+    "StatusEvent",
+    "TrackingSequence",
+    "UssdHop",
+    "UssdSession",
+    "Watermark",
+    "load_all_models",
+    "metadata",
+]
 
 
 def load_all_models() -> None:

@@ -16,6 +16,7 @@ CHANNEL_MODULES = (
     "sms/routes.py", "sms/webhooks.py", "sms/commands.py", "sms/parsing.py", "sms/channel.py",
     "payments/routes.py", "payments/onebill_routes.py", "payments/cli.py", "payments/channel.py",
     "app/auth/cli.py", "app/cli.py", "app/health.py",
+    "analytics/routes.py", "analytics/public.py", "analytics/channel.py", "analytics/cli.py",
 )
 QUERY_BUILDERS = {"select", "update", "insert", "delete", "text"}
 SESSION_QUERIES = {"exec", "execute", "get", "query", "scalar", "scalars"}

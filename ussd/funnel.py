@@ -2,10 +2,16 @@
 
 Cheap to record: one Redis hash per UTC day, `HINCRBY screen|metric`, written in the
 same pipeline as the session itself. Kept for `RETENTION_DAYS`.
+
+The durable log: every hop (its screens, events and the server's time for it) and every session end is
+also pushed, in the same pipeline, onto one Redis list (`LOG_KEY`); the analytics refresh job moves it in
+batches into the `ussd_hop` / `ussd_session` tables, so the hop itself never waits on the database.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -19,6 +25,22 @@ from ussd.store import PREFIX
 METRICS = ("arrival", "completion", "back", "invalid", "timeout", "end")
 RETENTION_DAYS = 40
 SESSIONS = "_sessions"  # pseudo-screen holding the count of ended sessions by AT status
+
+
+LOG_KEY = f"{PREFIX}:log"
+LOG_MAX = 5_000_000  # a bound so a stopped refresh job cannot exhaust Redis (oldest entries dropped)
+
+
+def log_hop(pipe: Pipeline, session_id: str, screen: str, events: Iterable[tuple[str, str]], ms: int) -> None:
+    """One hop for the durable funnel: the screen shown at its end, its events, the server's time."""
+    entry = {"s": session_id, "t": int(time.time() * 1000), "sc": screen, "e": [list(e) for e in events], "ms": ms}
+    pipe.lpush(LOG_KEY, json.dumps(entry, separators=(",", ":")))
+    pipe.ltrim(LOG_KEY, 0, LOG_MAX - 1)
+
+
+def log_session_end(pipe: Pipeline, session_id: str, status: str, completed: bool, screen: str) -> None:
+    entry = {"end": session_id, "t": int(time.time() * 1000), "st": status, "c": completed, "sc": screen}
+    pipe.lpush(LOG_KEY, json.dumps(entry, separators=(",", ":")))
 
 
 def day_key(day: date) -> str:

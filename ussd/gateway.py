@@ -3,7 +3,7 @@
 Channel-neutral: it takes a normalised request (session id, caller's number, the
 latest input) and returns a `Reply`; only `ussd.routes` knows Africa's Talking.
 Per hop: one GET of the session, the effects the journey needs, one pipelined
-write of the session, the resume snapshot and the funnel counters.
+write of the session, the resume snapshot, the funnel counters and the hop's log entry.
 """
 
 from __future__ import annotations
@@ -97,8 +97,9 @@ class Gateway:
         store.save(pipe, result.state, channel=channel(reply) if channel else None, ttl=self.session_ttl,
                    resume_window=self.resume_window)
         funnel.record(pipe, events)
-        pipe.execute()
         elapsed = time.perf_counter() - started
+        funnel.log_hop(pipe, request.session_id, result.state.screen, events, int(elapsed * 1000))
+        pipe.execute()
         metrics.observe_ussd_hop(result.state.screen, elapsed)
         if self.observers:
             self._tell(Hop(request.session_id, request.phone, came_from, result.state.screen,
@@ -148,6 +149,7 @@ class Gateway:
             events.append((state.screen, "timeout"))
         pipe = redis.pipeline(transaction=False)
         funnel.record(pipe, events)
+        funnel.log_session_end(pipe, session_id, status, completed, state.screen if state else "")
         pipe.execute()
         store.session_ended(redis, state, phone, completed=completed, resume_window=self.resume_window)
         return True

@@ -1,0 +1,138 @@
+"""Reading the daily roll-ups for a period and a scope: the only queries dashboards and the public page run.
+
+A period is a run of local days (deployment zone), inclusive; the previous period is the same number of
+days just before it. A scope is an agency (officers, supervisors) or None (admins: every agency).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
+
+from analytics.buckets import add_hist
+from analytics.models import DailyRollup
+from app.catalogue.models import Agency, Service
+
+RANGES: dict[str, int] = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
+MAX_CUSTOM_DAYS = 366
+# Distinct counts kept per agency *and* platform-wide (agency 0): an admin reads the platform row, not a sum.
+PLATFORM_TOTALS = frozenset({"cit.active"})
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    key: str = "7d"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1), self.key)
+
+    def each_day(self) -> list[date]:
+        return [self.start + timedelta(days=offset) for offset in range(self.days)]
+
+    def query(self) -> dict[str, str]:
+        if self.key == "custom":
+            return {"range": "custom", "from": self.start.isoformat(), "to": self.end.isoformat()}
+        return {"range": self.key}
+
+
+def parse_period(args: Mapping[str, str], today: date) -> tuple[Period, str | None]:
+    """The period asked for, or the last 7 days with a reason when the request does not make sense."""
+    key = args.get("range", "7d")
+    if key in RANGES:
+        return Period(today - timedelta(days=RANGES[key] - 1), today, key), None
+    if key == "custom":
+        try:
+            start, end = date.fromisoformat(args.get("from", "")), date.fromisoformat(args.get("to", ""))
+        except ValueError:
+            return parse_period({}, today)[0], "Enter both dates as YYYY-MM-DD."
+        if start > end:
+            return parse_period({}, today)[0], "The start date must not be after the end date."
+        if (end - start).days + 1 > MAX_CUSTOM_DAYS:
+            return parse_period({}, today)[0], f"A custom range is at most {MAX_CUSTOM_DAYS} days."
+        return Period(start, end, "custom"), None
+    return parse_period({}, today)[0], None
+
+
+@dataclass
+class Cell:
+    count: int = 0
+    total: int = 0
+    hist: list[int] | None = None
+
+    def add(self, count: int, total: int, hist: list[int] | None) -> None:
+        self.count += count
+        self.total += total
+        self.hist = add_hist(self.hist, hist)
+
+
+@dataclass
+class Figures:
+    """Daily rows of some metrics for a period, summed on demand along any of their keys."""
+
+    rows: list[tuple[date, str, int, str, str, int, int, list[int] | None]] = field(default_factory=list)
+
+    def by(self, metric: str, *keys: str, where: Mapping[str, Any] | None = None) -> dict[tuple[Any, ...], Cell]:
+        """Sum `metric` grouped by any of day / agency / channel / dim (in that order of `keys`)."""
+        positions = {"day": 0, "agency": 2, "channel": 3, "dim": 4}
+        out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
+        for row in self.rows:
+            if row[1] != metric:
+                continue
+            if where and any(row[positions[name]] != value for name, value in where.items()):
+                continue
+            out[tuple(row[positions[name]] for name in keys)].add(row[5], row[6], row[7])
+        return dict(out)
+
+    def total(self, metric: str, where: Mapping[str, Any] | None = None) -> Cell:
+        return self.by(metric, where=where).get((), Cell())
+
+
+def fetch(session: Session, metrics: Iterable[str], start: date, end: date, agency_id: int | None) -> Figures:
+    names = sorted(set(metrics))
+    query = select(col(DailyRollup.day), col(DailyRollup.metric), col(DailyRollup.agency_id),
+                   col(DailyRollup.channel), col(DailyRollup.dim), col(DailyRollup.count), col(DailyRollup.total),
+                   col(DailyRollup.hist)).where(col(DailyRollup.metric).in_(names), col(DailyRollup.day) >= start,
+                                                col(DailyRollup.day) <= end)
+    platform = sorted(PLATFORM_TOTALS.intersection(names))
+    if agency_id is None:  # every agency; distinct counts from their platform-wide row
+        if platform:
+            query = query.where(or_(col(DailyRollup.metric).not_in(platform), col(DailyRollup.agency_id) == 0))
+    else:  # this agency, plus what belongs to no agency (channel health), never another agency's rows
+        query = query.where(or_(col(DailyRollup.agency_id) == agency_id,
+                                (col(DailyRollup.agency_id) == 0) & col(DailyRollup.metric).not_in(platform)))
+    return Figures([tuple(row) for row in session.execute(query)])  # type: ignore[misc]
+
+
+def snapshot(session: Session, metric: str, agency_id: int | None) -> Figures:
+    """A "now" figure kept on one fixed day (the applications backlog)."""
+    from analytics.backlog import SNAPSHOT_DAY
+
+    return fetch(session, [metric], SNAPSHOT_DAY, SNAPSHOT_DAY, agency_id)
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Relative change against the previous period, None when there is nothing to compare with."""
+    if current is None or previous in (None, 0):
+        return None
+    return (current - previous) / previous  # type: ignore[operator]
+
+
+def agencies(session: Session) -> list[Agency]:
+    """The agencies an admin may pick (the catalogue: a handful of rows)."""
+    return list(session.scalars(select(Agency).order_by(col(Agency.code))))
+
+
+def service_names(session: Session) -> dict[str, str]:
+    return {code: name for code, name in session.execute(select(col(Service.code), col(Service.name_en)))}
