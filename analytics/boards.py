@@ -65,7 +65,7 @@ COLLECTIONS = ("pay.started", "pay.settled", "pay.failed", "pay.refund_due")
 
 def _collections_kpis(now: Figures, before: Figures) -> list[Kpi]:
     def figures(f: Figures) -> tuple[float, float, float | None, float | None]:
-        settled, started = f.total("pay.settled"), f.total("pay.started")
+        settled, started = f.total("pay.settled", hist=True), f.total("pay.started")
         return (settled.total / 100, settled.count, pct(settled.count, started.count),
                 seconds(percentile_ms(settled.hist, 0.95)))
 
@@ -78,7 +78,7 @@ def collections(session: Session, period: Period, agency_id: int | None) -> Boar
     now = fetch(session, COLLECTIONS, period.start, period.end, agency_id)
     before = fetch(session, COLLECTIONS, period.previous().start, period.previous().end, agency_id)
     labels = [CHANNEL_LABELS[c] for c in PAYMENT_CHANNELS]
-    started, settled = now.by("pay.started", "channel"), now.by("pay.settled", "channel")
+    started, settled = now.by("pay.started", "channel"), now.by("pay.settled", "channel", hist=True)
     rails_started, rails = now.by("pay.started", "dim"), now.by("pay.settled", "dim")
     refunds = now.by("pay.refund_due", "dim")
     charts = [
@@ -139,7 +139,7 @@ def applications(session: Session, period: Period, agency_id: int | None) -> Boa
     by_status = backlog.by(BACKLOG, "dim", "channel")
     statuses = sorted({status for status, _ in by_status})
     overdue = backlog.by(BACKLOG, "dim")
-    closed = now.by("app.closed", "dim")
+    closed = now.by("app.closed", "dim", hist=True)
     charts = [
         Chart("received-completed", "Applications received and completed per day", ["day", "received", "completed"],
               [[day, received.get((day,), _zero()).count, completed.get((day,), _zero()).count]
@@ -177,7 +177,7 @@ def _ussd_completion(f: Figures) -> float | None:
 def funnel_rows(f: Figures) -> list[list[Any]]:
     metrics = ("ussd.arrival", "ussd.completion", "ussd.back", "ussd.invalid", "ussd.timeout")
     by = {metric: f.by(metric, "dim") for metric in metrics}
-    hops = f.by("ussd.hop", "dim")
+    hops = f.by("ussd.hop", "dim", hist=True)
     screens = sorted(set().union(*(set(cells) for cells in by.values()), set(hops)),
                      key=lambda key: -by["ussd.arrival"].get(key, _zero()).count)
     rows = []
@@ -195,8 +195,8 @@ def channels(session: Session, period: Period, agency_id: int | None) -> Board:
     before = fetch(session, CHANNELS, period.previous().start, period.previous().end, agency_id)
     outcomes = ["completed", "abandoned", "timed_out"]
     inbound = now.by("sms.in", "dim")
-    sent, delivered = now.by("sms.sent", "dim"), now.by("sms.delivered", "dim")
-    notified = now.by("notify.sent", "dim")
+    sent, delivered = now.by("sms.sent", "dim"), now.by("sms.delivered", "dim", hist=True)
+    notified = now.by("notify.sent", "dim", hist=True)
 
     def unknown_rate(f: Figures) -> float | None:
         cells = f.by("sms.in", "dim")

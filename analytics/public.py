@@ -51,12 +51,12 @@ def compute() -> dict[str, Any]:
     completed = outcomes.get(("completed",), zero).count
     resolution = [{"service": code, "name": names.get(code, code), "closed": cell.count,
                    "median_resolution_hours": hours(percentile_ms(cell.hist, 0.5))}
-                  for (code,), cell in sorted(figures.by("app.closed", "dim").items())]
+                  for (code,), cell in sorted(figures.by("app.closed", "dim", hist=True).items())]
     return {
         "from": start.isoformat(), "to": end.isoformat(), "generated_at": utcnow().isoformat(timespec="seconds"),
         "volumes": volumes,
-        "payments_settled_within_60s_pct": _percent(share_within(figures.total("pay.settled").hist, 60_000)),
-        "notifications_sent_within_10s_pct": _percent(share_within(figures.total("notify.sent").hist, 10_000)),
+        "payments_settled_within_60s_pct": _percent(share_within(figures.total("pay.settled", True).hist, 60_000)),
+        "notifications_sent_within_10s_pct": _percent(share_within(figures.total("notify.sent", True).hist, 10_000)),
         "median_resolution_by_service": resolution,
         "ussd_completion_rate_pct": pct(completed, sum(cell.count for cell in outcomes.values())),
     }

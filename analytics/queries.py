@@ -82,21 +82,26 @@ class Figures:
     """Daily rows of some metrics for a period, summed on demand along any of their keys."""
 
     rows: list[tuple[date, str, int, str, str, int, int, list[int] | None]] = field(default_factory=list)
+    by_metric: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
-    def by(self, metric: str, *keys: str, where: Mapping[str, Any] | None = None) -> dict[tuple[Any, ...], Cell]:
-        """Sum `metric` grouped by any of day / agency / channel / dim (in that order of `keys`)."""
+    def __post_init__(self) -> None:
+        for row in self.rows:  # each `by` then walks one metric's rows, not all of them
+            self.by_metric.setdefault(row[1], []).append(row)
+
+    def by(self, metric: str, *keys: str, where: Mapping[str, Any] | None = None,
+           hist: bool = False) -> dict[tuple[Any, ...], Cell]:
+        """Sum `metric` grouped by any of day / agency / channel / dim (in that order of `keys`); histograms
+        are merged only when asked for (`hist=True`): merging them is most of a dashboard's cost."""
         positions = {"day": 0, "agency": 2, "channel": 3, "dim": 4}
         out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
-        for row in self.rows:
-            if row[1] != metric:
-                continue
+        for row in self.by_metric.get(metric, ()):
             if where and any(row[positions[name]] != value for name, value in where.items()):
                 continue
-            out[tuple(row[positions[name]] for name in keys)].add(row[5], row[6], row[7])
+            out[tuple(row[positions[name]] for name in keys)].add(row[5], row[6], row[7] if hist else None)
         return dict(out)
 
-    def total(self, metric: str, where: Mapping[str, Any] | None = None) -> Cell:
-        return self.by(metric, where=where).get((), Cell())
+    def total(self, metric: str, hist: bool = False, where: Mapping[str, Any] | None = None) -> Cell:
+        return self.by(metric, where=where, hist=hist).get((), Cell())
 
 
 def fetch(session: Session, metrics: Iterable[str], start: date, end: date, agency_id: int | None) -> Figures:

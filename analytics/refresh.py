@@ -84,11 +84,22 @@ def compute(connection: Connection, source: Source, utc_lo: datetime, utc_hi: da
 KEY_COLUMNS = ("metric", "agency_id", "channel", "dim")
 
 
+def _trimmed(hist: list[int] | None) -> list[int] | None:
+    """Trailing empty bins are not stored (most durations are short): smaller roll-ups, same sums."""
+    if hist is None:
+        return None
+    end = len(hist)
+    while end > 1 and hist[end - 1] == 0:
+        end -= 1
+    return hist[:end]
+
+
 def upsert(session: Session, model: Any, figures: dict[Key, list[Any]], postgres: bool) -> None:
     """Sorted by key, so two refreshes at once take row locks in the same order (no deadlock)."""
     first = "bucket" if model is Rollup else "day"
     rows = [{first: key[0], "metric": key[1], "agency_id": key[2], "channel": key[3], "dim": key[4],
-             "count": value[0], "total": value[1], "hist": value[2]} for key, value in sorted(figures.items())]
+             "count": value[0], "total": value[1], "hist": _trimmed(value[2])}
+            for key, value in sorted(figures.items())]
     for start in range(0, len(rows), 2000):
         statement = postgresql.insert(model) if postgres else sqlite.insert(model)
         statement = statement.on_conflict_do_update(

@@ -4,6 +4,7 @@ replica when there is one), scoped by `app.officers_scope.current_officer()`."""
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -20,6 +21,10 @@ from app.runtime import current
 bp = Blueprint("dashboards", __name__, url_prefix="/console/dashboards", template_folder="templates",
                static_folder="static", static_url_path="/static")
 LOGIN_PATH = "/console/login"
+# The roll-ups move every few minutes; a board computed for one scope and period is reused for a minute
+# (the page and its chart downloads then agree, and eight officers opening it cost one computation).
+CACHE_PREFIX = "rabta:analytics:board"
+CACHE_SECONDS = 60
 
 
 def _officer() -> OfficerScope | BaseResponse:
@@ -42,11 +47,18 @@ def _board(slug: str, officer: OfficerScope) -> tuple[Board, Period, str | None,
         abort(404)
     period, problem = parse_period(request.args, current().today())
     agency_id = _scope(officer)
+    redis = current().redis
+    key = f"{CACHE_PREFIX}:{slug}:{agency_id}:{period.key}:{period.start}:{period.end}"
+    cached = redis.get(key)
+    if cached:
+        board: Board = pickle.loads(cached)  # type: ignore[arg-type]  # our own value, never user input
+        return board, period, problem, agency_id
     session = current().read_db.session()
     try:
         board = BOARDS[slug][1](session, period, agency_id)
     finally:
         session.close()
+    redis.set(key, pickle.dumps(board), ex=CACHE_SECONDS)
     return board, period, problem, agency_id
 
 

@@ -12,29 +12,10 @@ from app.providerlog.models import ProviderLogEntry
 from payments.models import Payment, PaymentEvent
 from sms.models import InboundMessage, OutboundMessage
 
-__all__ = [
-    "Agency",
-    "AgencyApiKey",
-    "Bill",
-    "Citizen",
-    "InboundMessage",
-    "Notification",
-    "OutboundMessage",
-    "Payment",
-    "PaymentEvent",
-    "ProviderLogEntry",
-    "RefreshToken",
-    "Rollup",
-    "Service",
-    "ServiceRequest",
-    "StatusEvent",
-    "TrackingSequence",
-    "UssdHop",
-    "UssdSession",
-    "Watermark",
-    "load_all_models",
-    "metadata",
-]
+__all__ = ["Agency", "AgencyApiKey", "Bill", "Citizen", "InboundMessage", "Notification", "OutboundMessage",
+           "Payment", "PaymentEvent", "ProviderLogEntry", "RefreshToken", "Service", "ServiceRequest", "StatusEvent",
+           "TrackingSequence", "load_all_models", "metadata"]
+__all__ += ["DailyRollup", "Rollup", "UssdHop", "UssdSession", "Watermark"]  # analytics
 
 
 def load_all_models() -> None:

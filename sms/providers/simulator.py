@@ -41,9 +41,6 @@ def read_records(redis: Redis, message_ids: Sequence[str]) -> dict[str, str]:
 class SimulatorProvider(SmsProvider):
     name = "simulator"
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-
     @classmethod
     def is_configured(cls, settings: Settings) -> bool:
         return True

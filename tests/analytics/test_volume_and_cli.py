@@ -80,3 +80,16 @@ def test_two_refreshes_at_once_give_what_one_gives(app: Flask, runtime: Runtime,
     refresh(runtime.db, runtime.settings.TIMEZONE)
     session.rollback()
     assert rollups(session) == both
+
+
+def test_the_worker_refreshes_the_roll_ups_periodically(runtime: Runtime, session: Session, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    from app.scheduler import PERIODIC_JOBS, tick
+    from ussd import funnel
+
+    runtime.redis.lpush(funnel.LOG_KEY, b'{"s":"S1","t":1764680000000,"sc":"home","e":[["home","arrival"]],"ms":7}')
+    jobs = [job for job in PERIODIC_JOBS if job.name == "analytics-refresh"]
+    assert tick(runtime, jobs) == ["analytics-refresh"]
+    run_jobs()
+    session.rollback()
+    assert [(hop.screen, hop.ms) for hop in session.exec(select(UssdHop))] == [("home", 7)]
+    assert any(key[1] == "ussd.arrival" for key in rollups(session))
