@@ -1,5 +1,6 @@
 """Imports every table so `SQLModel.metadata` is complete (for Alembic and tests)."""
 
+from app.audit.models import AuditEntry
 from app.applications.models import ServiceRequest, StatusEvent, TrackingSequence
 from app.auth.models import AgencyApiKey, RefreshToken
 from app.bills.models import Bill
@@ -7,11 +8,12 @@ from app.catalogue.models import Agency, Service
 from app.citizens.models import Citizen
 from app.db import metadata
 from app.notifications.models import Notification
+from app.officers.models import Officer
 from app.providerlog.models import ProviderLogEntry
 from payments.models import Payment, PaymentEvent
 from sms.models import InboundMessage, OutboundMessage
 
-__all__ = ["Agency", "AgencyApiKey", "Bill", "Citizen", "InboundMessage", "Notification", "OutboundMessage",
+__all__ = ["Agency", "AuditEntry", "Officer", "AgencyApiKey", "Bill", "Citizen", "InboundMessage", "Notification", "OutboundMessage",
            "Payment", "PaymentEvent", "ProviderLogEntry", "RefreshToken", "Service", "ServiceRequest", "StatusEvent",
            "TrackingSequence", "load_all_models", "metadata"]
 
