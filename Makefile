@@ -34,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check app ussd sms payments sandbox_wallet tests bench migrations
+	$(BIN)/ruff check app ussd sms payments sandbox_wallet console tests bench migrations
 	$(BIN)/mypy
 
 clean:

@@ -1,7 +1,7 @@
 """Imports every table so `SQLModel.metadata` is complete (for Alembic and tests)."""
 
-from app.audit.models import AuditEntry
 from app.applications.models import ServiceRequest, StatusEvent, TrackingSequence
+from app.audit.models import AuditEntry
 from app.auth.models import AgencyApiKey, RefreshToken
 from app.bills.models import Bill
 from app.catalogue.models import Agency, Service
@@ -13,9 +13,27 @@ from app.providerlog.models import ProviderLogEntry
 from payments.models import Payment, PaymentEvent
 from sms.models import InboundMessage, OutboundMessage
 
-__all__ = ["Agency", "AuditEntry", "Officer", "AgencyApiKey", "Bill", "Citizen", "InboundMessage", "Notification", "OutboundMessage",
-           "Payment", "PaymentEvent", "ProviderLogEntry", "RefreshToken", "Service", "ServiceRequest", "StatusEvent",
-           "TrackingSequence", "load_all_models", "metadata"]
+__all__ = [
+    "Agency",
+    "AgencyApiKey",
+    "AuditEntry",
+    "Bill",
+    "Citizen",
+    "InboundMessage",
+    "Notification",
+    "Officer",
+    "OutboundMessage",
+    "Payment",
+    "PaymentEvent",
+    "ProviderLogEntry",
+    "RefreshToken",
+    "Service",
+    "ServiceRequest",
+    "StatusEvent",
+    "TrackingSequence",
+    "load_all_models",
+    "metadata",
+]
 
 
 def load_all_models() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from sqlmodel import Session
+from werkzeug.wrappers import Response
 
 from app.applications.models import ALLOWED_TRANSITIONS, STATUSES, ServiceRequest
-from app.applications.queries import ANYONE, ASSIGNED_TO_ME, UNASSIGNED, InboxFilter, inbox as inbox_rows
+from app.applications.queries import ANYONE, ASSIGNED_TO_ME, UNASSIGNED, InboxFilter
+from app.applications.queries import inbox as inbox_rows
 from app.applications.service import (
     assign,
     get_request,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
-from flask import Response, flash, redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
+from werkzeug.wrappers import Response
 
 from app.audit.service import record
 from app.officers.service import (
     SecondFactorFailed,
-    SignInFailed,
     authenticate,
     enrol_totp,
     get_officer,
@@ -38,13 +38,12 @@ def login() -> tuple[str, int]:
 def login_post() -> Response | tuple[str, int]:
     email, password = request.form.get("email", "")[:254], request.form.get("password", "")[:1024]
     runtime = current()
-    try:
-        with runtime.db.transaction() as db_session:
-            found = authenticate(session=db_session, email=email, password=password)
-            officer_id, has_totp = found.id or 0, bool(found.totp_secret)
-    except SignInFailed:
-        with runtime.db.transaction() as db_session:  # the attempt counter was committed; now the audit entry
+    with runtime.db.transaction() as db_session:  # commits the attempt counter and the audit entry either way
+        found = authenticate(session=db_session, email=email, password=password)
+        if found is None:
             record(session=db_session, actor=email.strip().lower(), action="sign_in.failed", ip=client_ip())
+        officer_id, has_totp = (found.id or 0, bool(found.totp_secret)) if found else (0, False)
+    if found is None:
         return render("login.html", 401, next=_next(), error=t("console.login.failed"), email=email)
     session.clear()
     if has_totp or runtime.settings.RABTA_ENV == "production":

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from pydantic import ValidationError as PydanticError
+from werkzeug.wrappers import Response
 
 from app.api.schemas.agency import AgencyBillCreate
 from app.audit.service import record

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from app.audit.service import record
 from app.runtime import current

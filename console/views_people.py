@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from app.audit.service import ACTIONS, AuditFilter, entries, record
 from app.auth.agency_keys import create_key, list_keys, revoke_key
@@ -107,7 +108,7 @@ def revoke(key_id: str) -> Response:
         key = revoke_key(session=db_session, key_id=key_id, agency_id=scope.agency_id)
         record(session=db_session, actor=scope.email, action="key.revoked", subject=key.key_id,
                agency_id=key.agency_id, ip=client_ip())
-    flash(t("console.keys.revoked", key=key_id), "info")
+    flash(t("console.keys.revoked", key_id=key_id), "info")
     return redirect(url_for("console.keys"), 303)
 
 

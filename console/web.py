@@ -60,8 +60,8 @@ def language() -> str:
     return scope.language if scope is not None else session.get("language", "en")
 
 
-def t(key: str, **params: Any) -> str:
-    return text(key, language(), **params)
+def t(message_key: str, /, **params: Any) -> str:
+    return text(message_key, language(), **params)
 
 
 def viewer() -> Viewer:

@@ -198,8 +198,7 @@ def payments(*, session: Session, where: PaymentFilter, limit: int = 25, offset:
 
 
 def payments_stream(*, session: Session, where: PaymentFilter, batch: int = 1000) -> Iterator[tuple[Payment, Bill]]:
-    for payment, bill in session.exec(_payments_query(where).execution_options(yield_per=batch)):
-        yield payment, bill
+    yield from session.exec(_payments_query(where).execution_options(yield_per=batch))
 
 
 def events_of(*, session: Session, payment: Payment) -> list[PaymentEvent]:

@@ -29,14 +29,6 @@ MIN_PASSWORD_LENGTH = 12
 CONSOLE_LANGUAGES = ("en", "ur")
 
 
-class SignInFailed(DomainError):
-    """Wrong email or password, a disabled account, or a locked one: one message for all of them."""
-
-    code = "sign_in_failed"
-    http_status = 401
-    message_key = "console.login.failed"
-
-
 class SecondFactorFailed(DomainError):
     code = "second_factor_failed"
     http_status = 401
@@ -65,7 +57,8 @@ def create_officer(*, session: Session, email: str, role: str, agency_code: str 
     agency = None
     if role != "admin":
         if not agency_code:
-            raise ValidationFailed("An officer or supervisor belongs to an agency.", field_errors={"agency": "required"})
+            raise ValidationFailed("An officer or supervisor belongs to an agency.",
+                                   field_errors={"agency": "required"})
         agency = get_agency(session=session, code=agency_code)
     if session.exec(select(Officer.id).where(Officer.email == address)).first() is not None:
         raise AlreadyExists("An officer with that email exists.")
@@ -80,30 +73,30 @@ def create_officer(*, session: Session, email: str, role: str, agency_code: str 
     return NewOfficer(officer=officer, password=secret)
 
 
-def authenticate(*, session: Session, email: str, password: str) -> Officer:
-    """The officer these credentials belong to. Five wrong passwords in a row lock the account for 15 minutes.
-    The caller commits even on failure (the attempt counter must stick), so failures are returned via raise
-    only after the counter is flushed."""
+def authenticate(*, session: Session, email: str, password: str) -> Officer | None:
+    """The officer these credentials belong to, or None for a wrong email or password, a locked or a disabled
+    account (one indistinguishable answer). Five wrong passwords in a row lock the account for 15 minutes;
+    returned rather than raised so the caller commits the attempt counter."""
     try:
         address = normalise_email(email)
-    except ValidationFailed as exc:
-        raise SignInFailed("Wrong email or password.") from exc
+    except ValidationFailed:
+        return None
     officer = session.exec(select(Officer).where(Officer.email == address).with_for_update()).first()
     if officer is None:
-        raise SignInFailed("Wrong email or password.")
+        return None
     now = utcnow()
     if officer.locked_until and officer.locked_until > now:
-        raise SignInFailed("Wrong email or password.", locked=True)
+        return None
     if not pin_matches(password or "", officer.password_hash):
         officer.failed_attempts += 1
         if officer.failed_attempts >= MAX_FAILED_SIGN_INS:
             officer.failed_attempts, officer.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+            log.info("officer %s locked after %s wrong passwords", officer.id, MAX_FAILED_SIGN_INS)
         session.add(officer)
         session.flush()
-        raise SignInFailed("Wrong email or password.", locked=officer.locked_until is not None
-                           and officer.locked_until > now)
+        return None
     if officer.disabled_at is not None:
-        raise SignInFailed("Wrong email or password.")
+        return None
     if officer.failed_attempts or officer.locked_until:
         officer.failed_attempts, officer.locked_until = 0, None
         session.add(officer)

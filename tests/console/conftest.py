@@ -40,7 +40,8 @@ class Console:
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.get(path, **kwargs)
 
-    def post(self, path: str, data: dict[str, Any], token_from: str = "/console/", follow: bool = False) -> TestResponse:
+    def post(self, path: str, data: dict[str, Any], token_from: str = "/console/",
+             follow: bool = False) -> TestResponse:
         token = csrf_token(self.client.get(token_from))
         return self.client.post(path, data={"csrf_token": token, **data}, follow_redirects=follow)
 
