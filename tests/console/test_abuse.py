@@ -43,8 +43,9 @@ def test_an_officer_approves_and_the_citizen_is_told_and_it_is_audited(dc_office
     html = move(dc_officer, DOM, "approved", note="Documents verified")
     assert "Moved to Approved" in html
     assert status_of(session, DOM) == "approved"
-    [event] = session.exec(select(StatusEvent).join(ServiceRequest, col(ServiceRequest.id) == col(StatusEvent.request_id))
-                           .where(StatusEvent.to_status == "approved", ServiceRequest.tracking_number == DOM)).all()
+    joined = select(StatusEvent).join(ServiceRequest, col(ServiceRequest.id) == col(StatusEvent.request_id))
+    [event] = session.exec(joined.where(StatusEvent.to_status == "approved",
+                                        ServiceRequest.tracking_number == DOM)).all()
     assert (event.actor, event.note) == ("officer@dc.demo", "Documents verified")
     notice = session.exec(select(Notification).where(Notification.kind == "status_change")).one()
     assert notice.msisdn == "+923001234567" and DOM in notice.body
