@@ -31,6 +31,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.channels",
     "tests.fixtures.ops",
+    "tests.fixtures.browser",
 ]
 
 
