@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from flask import flash, redirect, request, session, url_for
+from flask import flash, redirect, request, url_for
+from flask import session as cookie
 from werkzeug.wrappers import Response
 
 from app.audit.service import record
@@ -45,27 +46,27 @@ def login_post() -> Response | tuple[str, int]:
         officer_id, has_totp = (found.id or 0, bool(found.totp_secret)) if found else (0, False)
     if found is None:
         return render("login.html", 401, next=_next(), error=t("console.login.failed"), email=email)
-    session.clear()
+    cookie.clear()
     if has_totp or runtime.settings.RABTA_ENV == "production":
-        session["pending_officer"], session["pending_at"] = officer_id, int(time.time())
+        cookie["pending_officer"], cookie["pending_at"] = officer_id, int(time.time())
         if not has_totp:
-            session["totp_setup"] = start_totp_enrolment()
+            cookie["totp_setup"] = start_totp_enrolment()
         return redirect(url_for("console.totp", next=_next()), 303)
     return _signed_in(officer_id)
 
 
 def _signed_in(officer_id: int) -> Response:
-    session.clear()
-    session["officer_id"], session["seen"] = officer_id, int(time.time())
+    cookie.clear()
+    cookie["officer_id"], cookie["seen"] = officer_id, int(time.time())
     with current().db.transaction() as db_session:
         found = get_officer(session=db_session, officer_id=officer_id)
-        session["language"] = found.language
+        cookie["language"] = found.language
         record(session=db_session, actor=found.email, action="sign_in", agency_id=found.agency_id, ip=client_ip())
     return redirect(_next(), 303)
 
 
 def _pending() -> int | None:
-    officer_id, started = session.get("pending_officer"), session.get("pending_at", 0)
+    officer_id, started = cookie.get("pending_officer"), cookie.get("pending_at", 0)
     if not isinstance(officer_id, int) or time.time() - float(started) > 300:
         return None
     return officer_id
@@ -76,7 +77,7 @@ def totp() -> Response | tuple[str, int]:
     officer_id = _pending()
     if officer_id is None:
         return redirect(url_for("console.login"), 303)
-    uri, secret = "", session.get("totp_setup")
+    uri, secret = "", cookie.get("totp_setup")
     if secret:
         with current().db.session() as db_session:
             uri = totp_uri(get_officer(session=db_session, officer_id=officer_id), secret)
@@ -88,7 +89,7 @@ def totp_post() -> Response | tuple[str, int]:
     officer_id = _pending()
     if officer_id is None:
         return redirect(url_for("console.login"), 303)
-    code, secret = request.form.get("code", "")[:12], session.get("totp_setup")
+    code, secret = request.form.get("code", "")[:12], cookie.get("totp_setup")
     try:
         with current().db.transaction() as db_session:
             if secret:
@@ -106,7 +107,7 @@ def totp_post() -> Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    session.clear()
+    cookie.clear()
     flash(t("console.login.signed_out"), "info")
     return redirect(url_for("console.login"), 303)
 

@@ -14,7 +14,8 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from app.applications.service import Viewer
@@ -40,7 +41,7 @@ def load_officer() -> OfficerScope | None:
     if "officer_scope" in g:
         return g.officer_scope  # type: ignore[no-any-return]
     scope = None
-    officer_id, seen = session.get("officer_id"), session.get("seen", 0)
+    officer_id, seen = cookie.get("officer_id"), cookie.get("seen", 0)
     if isinstance(officer_id, int) and time.time() - float(seen) <= IDLE_SECONDS:
         with current().db.session() as db_session:
             scope = active_scope(session=db_session, officer_id=officer_id)
@@ -57,7 +58,7 @@ def officer() -> OfficerScope:
 
 def language() -> str:
     scope = current_officer()
-    return scope.language if scope is not None else session.get("language", "en")
+    return scope.language if scope is not None else cookie.get("language", "en")
 
 
 def t(message_key: str, /, **params: Any) -> str:
@@ -92,15 +93,15 @@ def _guard() -> Response | None:
             csrf.protect()
         return None
     if load_officer() is None:
-        had_session = "officer_id" in session
-        session.pop("officer_id", None)
+        had_session = "officer_id" in cookie
+        cookie.pop("officer_id", None)
         if had_session:
             flash(t("console.login.expired"), "error")
         target = url_for("console.login") + "?" + urlencode({"next": request.full_path.rstrip("?")})
         return redirect(target, 303)  # type: ignore[return-value]
     if request.method == "POST":
         csrf.protect()
-    session["seen"] = int(time.time())
+    cookie["seen"] = int(time.time())
     return None
 
 
