@@ -34,18 +34,20 @@ PAGE_SIZE = 25
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static")
 csrf = CSRFProtect()
 F = TypeVar("F", bound=Callable[..., Any])
+_SCOPE_KEY, _UNSET = "rabta.console.officer", object()
 
 
 def load_officer() -> OfficerScope | None:
     """The loader installed at `app.extensions[OFFICER_LOADER]`: the signed-in, enabled, not idle officer."""
-    if "officer_scope" in g:
-        return g.officer_scope  # type: ignore[no-any-return]
+    cached = request.environ.get(_SCOPE_KEY, _UNSET)  # per request (g can outlive one)
+    if cached is not _UNSET:
+        return cached  # type: ignore[no-any-return]
     scope = None
     officer_id, seen = cookie.get("officer_id"), cookie.get("seen", 0)
     if isinstance(officer_id, int) and time.time() - float(seen) <= IDLE_SECONDS:
         with current().db.session() as db_session:
             scope = active_scope(session=db_session, officer_id=officer_id)
-    g.officer_scope = scope
+    request.environ[_SCOPE_KEY] = scope
     return scope
 
 
@@ -169,7 +171,6 @@ def install(app: Flask) -> None:
 def _fresh_request_state() -> None:
     """`g` belongs to the app context, which outlives one request when a caller (a test, a CLI command)
     holds one open: what was worked out for an earlier request must not leak into this one."""
-    g.pop("officer_scope", None)
     g.pop("csrf_token", None)
 
 
