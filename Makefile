@@ -34,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check app ussd sms payments sandbox_wallet simulator analytics tests bench migrations
+	$(BIN)/ruff check app ussd sms payments sandbox_wallet simulator analytics console tests bench migrations
 	$(BIN)/mypy
 
 clean:

@@ -22,6 +22,7 @@ from app.runtime import Runtime
 from app.settings import Settings
 from payments.jobs import PaymentCallbackAccepted, enqueue_charges, enqueue_confirmations
 from payments.providers import Wallets
+from payments.refunds import RefundApproved, enqueue_refunds
 from payments.service import PaymentStarted
 from payments.settlement import PaymentMoved
 from sms.jobs import enqueue_queued
@@ -37,12 +38,13 @@ def channels() -> tuple[Channel, ...]:
     from app.api.channel import CHANNEL as API
     from app.health import CHANNEL as HEALTH
     from app.landing import CHANNEL as LANDING
+    from console.channel import CHANNEL as CONSOLE
     from payments.channel import CHANNEL as PAYMENTS
     from simulator.channel import CHANNEL as SIMULATOR
     from sms.channel import CHANNEL as SMS
     from ussd.channel import CHANNEL as USSD
 
-    return (HEALTH, LANDING, API, PAYMENTS, USSD, SMS, SIMULATOR, ANALYTICS)
+    return (HEALTH, LANDING, API, PAYMENTS, USSD, SMS, CONSOLE, SIMULATOR, ANALYTICS)
 
 
 def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime:
@@ -66,6 +68,7 @@ def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime
         PaymentCallbackAccepted: [partial(enqueue_confirmations, runtime)],
         SmsQueued: [partial(enqueue_queued, runtime)],
         PaymentMoved: [metrics.count_payments],
+        RefundApproved: [partial(enqueue_refunds, runtime)],
     })
     db.publish = runtime.bus.publish
     return runtime

@@ -96,6 +96,13 @@ class IllegalTransition(Conflict):
     message_key = "error.illegal_transition"
 
 
+class StaleStatus(Conflict):
+    """Someone else moved the application after the mover looked at it."""
+
+    code = "stale_status"
+    message_key = "error.stale_status"
+
+
 class BillNotPayable(Conflict):
     code = "bill_not_payable"
     message_key = "error.bill_not_payable"

@@ -22,6 +22,9 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
+    Page("/console/", "Agency console", "ادارہ کنسول",
+         "Officers work applications, bills, refunds and the audit log (demo: officer@dc.demo / rabta-demo-2026).",
+         "افسران درخواستیں، بل، واپسیاں اور آڈٹ لاگ سنبھالتے ہیں (ڈیمو: officer@dc.demo / rabta-demo-2026)۔"),
     Page("/docs", "API documentation", "API کی دستاویزات",
          "Every /api/v1 endpoint, with “try it” against this server.",
          "ہر /api/v1 اینڈ پوائنٹ، اسی سرور پر آزمانے کی سہولت کے ساتھ۔"),

@@ -31,6 +31,7 @@ from app.citizens.models import Citizen
 from app.citizens.pins import hash_pin
 from app.citizens.service import find_by_msisdn, register_citizen, set_sms_reminders
 from app.notifications.models import Notification
+from app.officers.service import create_officer, demo_officer_reset, officer_exists
 from app.timeutil import utcnow
 from payments.models import Payment, PaymentEvent
 
@@ -77,6 +78,14 @@ CITIZENS: list[dict[str, str]] = [
     {"msisdn": "+923331234567", "name": "Bilal Ahmed", "cnic": "61101-7654321-1", "language": "ur", "pin": "1357"},
 ]
 AYESHA, BILAL = "+923001234567", "+923331234567"
+
+# Console accounts (no TOTP in development); README "Agency console" lists them.
+DEMO_PASSWORD = "rabta-demo-2026"
+OFFICERS: list[tuple[str, str, str | None]] = [
+    ("officer@dc.demo", "officer", "DC"),
+    ("supervisor@psca.demo", "supervisor", "PSCA"),
+    ("admin@rabta.demo", "admin", None),
+]
 
 
 def _bills(today: date) -> list[dict[str, Any]]:
@@ -137,6 +146,9 @@ def seed_demo(*, session: Session, region: str = "PK") -> dict[str, int]:
     created_bills = sum(_seed_bill(session, spec, agencies, citizens, now) for spec in _bills(now.date()))
     created_requests = sum(_seed_request(session, spec, citizens, now) for spec in REQUESTS)
     _advance_tracking_sequence(session, now.year, 3)
+    for email, role, agency_code in OFFICERS:
+        if not officer_exists(session=session, email=email):
+            create_officer(session=session, email=email, role=role, agency_code=agency_code, password=DEMO_PASSWORD)
     session.flush()
     return {"bills": created_bills, "requests": created_requests}
 
@@ -218,6 +230,8 @@ def reset_demo(*, session: Session, region: str = "PK") -> dict[str, int]:
         session.delete(request)
         session.flush()
         _seed_request(session, request_spec, citizens, now)
+    for email, _role, _agency in OFFICERS:
+        demo_officer_reset(session=session, email=email, password=DEMO_PASSWORD)
     session.flush()
     return {**created, "payments_removed": removed}
 

@@ -10,15 +10,17 @@ from sqlmodel import Field, SQLModel
 
 from app.timeutil import UTCDateTime, utcnow
 
-# Lifecycle: initiated -> pending -> succeeded | failed | expired.
+# Lifecycle: initiated -> pending -> succeeded | failed | expired; money we could not book (`refund_due`)
+# ends refunded once a supervisor approved the refund and the wallet sent it back (payments.refunds).
 INITIATED = "initiated"
 PENDING = "pending"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 EXPIRED = "expired"
-PAYMENT_STATUSES = (INITIATED, PENDING, SUCCEEDED, FAILED, EXPIRED)
+REFUNDED = "refunded"
+PAYMENT_STATUSES = (INITIATED, PENDING, SUCCEEDED, FAILED, EXPIRED, REFUNDED)
 IN_FLIGHT = (INITIATED, PENDING)
-TERMINAL = (SUCCEEDED, FAILED, EXPIRED)
+TERMINAL = (SUCCEEDED, FAILED, EXPIRED, REFUNDED)
 
 CHANNELS = ("app", "ussd", "sms", "bank")
 RAIL_WALLET = "wallet"
@@ -57,6 +59,9 @@ class Payment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     settled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # A supervisor approved sending a refund_due payment's money back (set once: double approval is one refund).
+    refund_approved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    refund_approved_by: str | None = Field(default=None, max_length=254)
 
 
 class PaymentEvent(SQLModel, table=True):

@@ -12,6 +12,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "payment.status.succeeded": {"en": "Paid", "ur": "ادا ہو گئی", "ur-Latn": "Ada ho gayi"},
     "payment.status.failed": {"en": "Failed", "ur": "ناکام", "ur-Latn": "Nakam"},
     "payment.status.expired": {"en": "Expired", "ur": "وقت ختم", "ur-Latn": "Waqt khatam"},
+    "payment.status.refunded": {"en": "Refunded", "ur": "رقم واپس", "ur-Latn": "Raqam wapas"},
+    "error.refund_not_due": {"en": "This payment has no refund due.", "ur": "اس ادائیگی کی کوئی واپسی واجب نہیں۔",
+                             "ur-Latn": "Is adaigi ki koi wapsi wajib nahi."},
     # Failure reasons a citizen can act on
     "payment.reason.declined": {"en": "You declined it on your phone.", "ur": "آپ نے فون پر انکار کر دیا۔",
                                 "ur-Latn": "Aap ne phone par inkar kar diya."},
@@ -57,9 +60,26 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "payment.refund_due": {
         "en": "Rabta: {amount} from payment {reference} arrived after PSID {psid} was already paid. "
-              "It will be refunded to you.",
-        "ur": "رابطہ: ادائیگی {reference} کے {amount} PSID {psid} کی ادائیگی کے بعد پہنچے۔ یہ رقم آپ کو واپس کی جائے گی۔",
+              "A refund case is open; you will get an SMS when it is refunded.",
+        "ur": "رابطہ: ادائیگی {reference} کے {amount} PSID {psid} کی ادائیگی کے بعد پہنچے۔ واپسی کا کیس کھل گیا ہے؛ رقم واپس ہونے پر آپ کو SMS ملے گا۔",
         "ur-Latn": "Rabta: adaigi {reference} ke {amount} PSID {psid} ada hone ke baad pohnche. "
-                   "Yeh raqam aap ko wapas ki jayegi.",
+                   "Wapsi ka case khul gaya hai; raqam wapas hone par SMS milega.",
+    },
+    "payment.refund_approved": {
+        "en": "Rabta: the refund of {amount} from payment {reference} is approved and being sent to your wallet.",
+        "ur": "رابطہ: ادائیگی {reference} کے {amount} کی واپسی منظور ہو گئی ہے اور آپ کے والٹ میں بھیجی جا رہی ہے۔",
+        "ur-Latn": "Rabta: adaigi {reference} ke {amount} ki wapsi manzoor ho gayi, aap ke wallet mein bheji ja rahi hai.",
+    },
+    "payment.refunded": {
+        "en": "Rabta: {amount} from payment {reference} has been refunded to your wallet.",
+        "ur": "رابطہ: ادائیگی {reference} کے {amount} آپ کے والٹ میں واپس کر دیے گئے۔",
+        "ur-Latn": "Rabta: adaigi {reference} ke {amount} aap ke wallet mein wapas kar diye gaye.",
+    },
+    "payment.refund_failed": {
+        "en": "Rabta: the refund of {amount} from payment {reference} could not be sent. "
+              "The agency will retry or contact you.",
+        "ur": "رابطہ: ادائیگی {reference} کے {amount} کی واپسی نہیں بھیجی جا سکی۔ ادارہ دوبارہ کوشش کرے گا یا آپ سے رابطہ کرے گا۔",
+        "ur-Latn": "Rabta: adaigi {reference} ke {amount} ki wapsi nahi bheji ja saki. "
+                   "Idara dobara koshish karega ya aap se rabta karega.",
     },
 }

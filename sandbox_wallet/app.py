@@ -4,6 +4,9 @@ POST /v1/charges                      create a charge (answers pending); idempot
 GET  /v1/charges/<charge_id>          charge status
 GET  /v1/charges?merchant_reference=  charge status by the merchant's reference
 POST /v1/charges/<charge_id>/callbacks  send the charge's callback again now (like a dashboard "resend")
+POST /v1/refunds                      refund a succeeded charge {refund_reference, merchant_reference, amount,
+                                      currency}; idempotent on refund_reference; a charge of the 0009/.09
+                                      scenario cannot be refunded (422 refund_failed), see scenarios.py
 
 Every request is signed: headers X-Sandbox-Timestamp and X-Sandbox-Signature =
 hex HMAC-SHA256(secret, "{timestamp}.{METHOD}.{path?query}.{body}"). Callbacks are
@@ -97,6 +100,19 @@ def resend_callback(charge_id: str) -> Response:
     if charge.status == "pending":
         return _error(409, "still_pending")
     return jsonify(delivered_status=state.deliver(charge))
+
+
+@bp.post("/v1/refunds")
+def create_refund() -> Response | tuple[Response, int]:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("refund_reference"), str):
+        return _error(400, "invalid_request")
+    answer = _state().refund(str(payload["refund_reference"])[:64], str(payload.get("merchant_reference", "")),
+                             payload.get("amount"), str(payload.get("currency", "")))
+    if isinstance(answer, str):
+        return _error(404 if answer == "not_found" else 422, answer)
+    refund, created = answer
+    return jsonify(refund), 201 if created else 200
 
 
 def _signed(state: WalletState) -> bool:

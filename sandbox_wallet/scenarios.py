@@ -10,7 +10,11 @@
 | 0006        | .06                 | slow provider: every API answer takes SANDBOX_WALLET_SLOW_SECONDS (5 s) |
 | 0007        | .07                 | flaky: the first 2 charge requests answer 503, then approved      |
 | 0008        | .08                 | no wallet account: the charge is refused (422 invalid_account)    |
+| 0009        | .09                 | approved, but every refund of it fails (422 refund_failed)        |
 | other       | other               | approved after SANDBOX_WALLET_CALLBACK_DELAY_SECONDS, one callback |
+
+Refunds (`POST /v1/refunds`) of any other charge succeed at once; asking again with the same
+refund_reference answers the same refund.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ LATE_SUCCESS = "late_success"
 SLOW = "slow"
 FLAKY = "flaky"
 NO_ACCOUNT = "no_account"
+REFUND_FAILS = "refund_fails"
 
 BY_CODE = {1: DECLINED, 2: INSUFFICIENT_FUNDS, 3: NO_CALLBACK, 4: CALLBACK_THRICE, 5: LATE_SUCCESS, 6: SLOW,
-           7: FLAKY, 8: NO_ACCOUNT}
+           7: FLAKY, 8: NO_ACCOUNT, 9: REFUND_FAILS}
 # Final charge status and failure reason of each scenario.
 OUTCOMES = {DECLINED: ("failed", "declined"), INSUFFICIENT_FUNDS: ("failed", "insufficient_funds")}
 

@@ -55,6 +55,7 @@ class WalletState:
         self.create_attempts: dict[str, int] = {}
         self.lock = threading.Lock()
         self.timers: list[threading.Timer] = []
+        self.refunds: dict[str, dict[str, Any]] = {}  # by the merchant's refund_reference (memory only)
         self.store = ChargeStore(config.db_path) if config.db_path else None
         if self.store is not None:
             self._resume(self.store.load(Charge))
@@ -144,6 +145,27 @@ class WalletState:
                 return status
             time.sleep(min(2**attempt * 0.5, 8))
         return status
+
+    def refund(self, refund_reference: str, merchant_reference: str, amount: Any,
+               currency: str) -> tuple[dict[str, Any], bool] | str:
+        """Refund a succeeded charge in full; the same refund_reference twice is one refund. An error code
+        (str) when the charge is unknown, not succeeded, the amount differs, or its scenario refuses refunds."""
+        with self.lock:
+            if refund_reference in self.refunds:
+                return self.refunds[refund_reference], False
+            charge = self.charges.get(self.by_reference.get(merchant_reference, ""))
+            if charge is None:
+                return "not_found"
+            if charge.status != "succeeded" or (amount, currency) != (charge.amount, charge.currency):
+                return "invalid_refund"
+            if charge.scenario == scenarios.REFUND_FAILS:
+                return "refund_failed"
+            refund = {"refund_id": "rf_" + secrets.token_hex(8), "refund_reference": refund_reference,
+                      "charge_id": charge.charge_id, "merchant_reference": merchant_reference,
+                      "amount": charge.amount, "currency": charge.currency, "status": "succeeded",
+                      "created_at": datetime.now(UTC).isoformat()}
+            self.refunds[refund_reference] = refund
+            return refund, True
 
     def stop(self) -> None:
         for timer in self.timers:

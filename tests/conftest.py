@@ -31,6 +31,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.channels",
     "tests.fixtures.ops",
+    "tests.fixtures.browser",
 ]
 
 
@@ -161,4 +162,6 @@ def _reset_state(runtime: Runtime) -> None:
     runtime.redis.flushdb()
     with runtime.db.engine.begin() as connection:
         for table in reversed(metadata.sorted_tables):
-            connection.execute(text(f'DELETE FROM "{table.name}"'))
+            # The audit log refuses row deletes on PostgreSQL (append-only trigger); TRUNCATE is not one.
+            verb = "TRUNCATE" if table.name == "audit_log" and not runtime.db.is_sqlite else "DELETE FROM"
+            connection.execute(text(f'{verb} "{table.name}"'))

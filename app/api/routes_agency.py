@@ -7,6 +7,8 @@ number or payment answers 404, exactly like one that does not exist.
 from __future__ import annotations
 
 from flask import Response
+from flask import request as flask_request
+from sqlmodel import Session
 
 from app.api import bp
 from app.api.auth import agency
@@ -26,6 +28,7 @@ from app.api.schemas.common import PageQuery, Psid, Tracking
 from app.api.views import agency_payment_out, agency_request_out, bill_out
 from app.applications.queries import requests_for_agency
 from app.applications.service import Viewer, transition
+from app.audit.service import record
 from app.bills.issuing import issue_agency_bill
 from app.bills.service import block_bill, unblock_bill
 from app.catalogue.models import Agency, Service
@@ -50,6 +53,7 @@ def issue_bill_for_citizen(body: AgencyBillCreate) -> Response:
             due_date=body.due_date, cnic=body.citizen_cnic, msisdn=body.citizen_msisdn,
             currency=runtime.settings.DEFAULT_CURRENCY, region=runtime.settings.DEFAULT_REGION,
             today=runtime.today())
+        _audit(session, caller, "bill.issued", issued.bill.psid, f"{issued.bill.kind} {issued.bill.amount_within_due}")
         view = bill_out(session, issued.bill, request_language(), None, runtime.today())
     out = AgencyBillOut(**view.model_dump(), citizen_notified=issued.notified)
     return json_response(out, 201, headers={"Location": f"/api/v1/bills/{out.psid}"})
@@ -62,6 +66,7 @@ def block_agency_bill(psid: str) -> BillOut:
     runtime = current()
     with runtime.db.transaction() as session:
         bill = block_bill(session=session, psid=psid, agency_id=agency().id)
+        _audit(session, agency(), "bill.blocked", bill.psid)
         return bill_out(session, bill, request_language(), None, runtime.today())
 
 
@@ -71,6 +76,7 @@ def unblock_agency_bill(psid: str) -> BillOut:
     runtime = current()
     with runtime.db.transaction() as session:
         bill = unblock_bill(session=session, psid=psid, agency_id=agency().id)
+        _audit(session, agency(), "bill.unblocked", bill.psid)
         return bill_out(session, bill, request_language(), None, runtime.today())
 
 
@@ -102,6 +108,7 @@ def transition_request(tracking: str, body: TransitionCreate) -> AgencyRequestOu
     with current().db.transaction() as session:
         request = transition(session=session, tracking_number=tracking, to_status=body.to, note=body.note,
                              actor=f"agency:{caller.code}", viewer=Viewer(agency_id=caller.id))
+        _audit(session, caller, "application.transition", request.tracking_number, f"-> {body.to}")
         return agency_request_out(session, request, request_language())
 
 
@@ -115,3 +122,9 @@ def list_agency_payments(query: PageQuery) -> AgencyPaymentPage:
         rows, next_cursor = page(found, query.limit, key=lambda p: (p.id,))
         return AgencyPaymentPage(items=[agency_payment_out(session, p, language) for p in rows],
                                  next_cursor=next_cursor)
+
+
+def _audit(session: Session, caller: Agency, action: str, subject: str, detail: str = "") -> None:
+    """The same audit entry the console writes for the same action (actor: the agency's API key)."""
+    record(session=session, actor=f"agency:{caller.code}", action=action, subject=subject, agency_id=caller.id,
+           detail=detail, ip=flask_request.remote_addr or "")

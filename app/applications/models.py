@@ -49,6 +49,8 @@ class ServiceRequest(SQLModel, table=True):
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     sla_due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_changed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # The console officer working it (NULL: unassigned); a supervisor assigns.
+    assigned_officer_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
 
 
 class StatusEvent(SQLModel, table=True):

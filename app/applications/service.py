@@ -23,7 +23,7 @@ from app.applications.models import (
 from app.applications.tracking import format_tracking_number, normalise_tracking_number
 from app.catalogue.models import Agency, Service
 from app.citizens.models import Citizen
-from app.errors import IllegalTransition, ServiceRequestNotFound, ValidationFailed
+from app.errors import IllegalTransition, ServiceRequestNotFound, StaleStatus, ValidationFailed
 from app.messages import text
 from app.messages.formatting import format_date
 from app.notifications.service import queue_notification
@@ -124,10 +124,17 @@ def get_request(*, session: Session, tracking_number: str, viewer: Viewer, lock:
 
 def transition(
     *, session: Session, tracking_number: str, to_status: str, actor: str, viewer: Viewer, note: str = "",
+    expected_status: str | None = None,
 ) -> ServiceRequest:
     """Move an application to `to_status`, record the history and notify the citizen,
-    all in the caller's transaction. An illegal move raises and writes nothing."""
+    all in the caller's transaction. An illegal move raises and writes nothing.
+
+    `expected_status` is the status the mover saw (the console's form carries it): under the row lock, an
+    application someone else moved meanwhile raises `StaleStatus` instead of being moved twice."""
     request = get_request(session=session, tracking_number=tracking_number, viewer=viewer, lock=True)
+    if expected_status is not None and request.status != expected_status:
+        raise StaleStatus(f"{request.tracking_number} was moved to {request.status} meanwhile.",
+                          current_status=request.status)
     if to_status not in STATUSES:
         raise ValidationFailed(f"Unknown status {to_status!r}.", field_errors={"to": "unknown status"})
     if to_status not in ALLOWED_TRANSITIONS[request.status]:
@@ -143,6 +150,23 @@ def transition(
     session.flush()
     log.info("application %s -> %s by %s", request.tracking_number, to_status, actor)
     return request
+
+
+def sla_days_remaining(request: ServiceRequest, now: datetime) -> int:
+    """Whole days until the service-level due time (negative once overdue)."""
+    return (request.sla_due_at - now).days
+
+
+def assign(*, session: Session, tracking_numbers: list[str], officer_id: int | None, viewer: Viewer) -> int:
+    """Give applications to an officer (None: unassign). Every number must be visible to `viewer`:
+    one that is not raises ServiceRequestNotFound and nothing is assigned."""
+    requests = [get_request(session=session, tracking_number=number, viewer=viewer, lock=True)
+                for number in tracking_numbers]
+    for request in requests:
+        request.assigned_officer_id = officer_id
+        session.add(request)
+    session.flush()
+    return len(requests)
 
 
 def _notify_status_change(session: Session, request: ServiceRequest) -> None:

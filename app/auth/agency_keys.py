@@ -46,9 +46,10 @@ def create_key(*, session: Session, agency_code: str, label: str = "") -> Issued
     return IssuedKey(key_id=key_id, agency_code=agency.code, secret_key=secret_key)
 
 
-def revoke_key(*, session: Session, key_id: str) -> AgencyApiKey:
+def revoke_key(*, session: Session, key_id: str, agency_id: int | None = None) -> AgencyApiKey:
+    """With `agency_id`, only that agency's key (another agency's does not exist for it)."""
     key = session.exec(select(AgencyApiKey).where(AgencyApiKey.key_id == key_id.strip())).first()
-    if key is None:
+    if key is None or (agency_id is not None and key.agency_id != agency_id):
         raise NotFound(f"No agency key {key_id}.")
     if key.revoked_at is None:
         key.revoked_at = utcnow()

@@ -58,6 +58,25 @@ class CallbackEvent:
     raw: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RefundRequest:
+    refund_reference: str  # ours, unique per refund: asking twice refunds once
+    merchant_reference: str  # the charge being refunded
+    amount: int
+    currency: str
+
+
+REFUND_SUCCEEDED = "succeeded"
+
+
+@dataclass(frozen=True)
+class RefundStatus:
+    state: str
+    refund_reference: str
+    provider_reference: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
 class ProviderError(Exception):
     """The provider could not do what we asked."""
 
@@ -93,6 +112,11 @@ class WalletProvider(ABC):
     @abstractmethod
     def query_charge(self, *, merchant_reference: str, provider_reference: str | None) -> ChargeStatus:
         """The provider's current word on a charge (state `not_found` if it never saw it)."""
+
+    def refund(self, request: RefundRequest) -> RefundStatus:
+        """Send a charge's money back to the payer; idempotent on `refund_reference`. Raises
+        TransientProviderError (retry) or PermanentProviderError (the provider refused)."""
+        raise PermanentProviderError("provider_error", f"{self.name} cannot refund")
 
     @abstractmethod
     def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> CallbackEvent:

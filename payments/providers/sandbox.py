@@ -31,6 +31,8 @@ from payments.providers.base import (
     InvalidSignature,
     MalformedCallback,
     PermanentProviderError,
+    RefundRequest,
+    RefundStatus,
     TransientProviderError,
     WalletProvider,
     reason_code,
@@ -87,6 +89,17 @@ class SandboxWallet(WalletProvider):
             return ChargeStatus(state=CHARGE_NOT_FOUND, merchant_reference=merchant_reference,
                                 provider_reference=provider_reference, raw=payload)
         raise TransientProviderError(f"sandbox status query answered HTTP {status}")
+
+    def refund(self, request: RefundRequest) -> RefundStatus:
+        body = {"refund_reference": request.refund_reference, "merchant_reference": request.merchant_reference,
+                "amount": request.amount, "currency": request.currency}
+        status, payload = self._call("POST", "/v1/refunds", body)
+        if status in (200, 201) and payload.get("status") == "succeeded":
+            return RefundStatus(state="succeeded", refund_reference=request.refund_reference,
+                                provider_reference=str(payload.get("refund_id") or ""), raw=payload)
+        if 400 <= status < 500:
+            raise PermanentProviderError(str(payload.get("error") or "provider_error"), f"HTTP {status}")
+        raise TransientProviderError(f"sandbox refund answered HTTP {status}")
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
         data = json.dumps(body).encode() if body is not None else b""

@@ -36,10 +36,15 @@ def _charge(client, reference: str = "P1", amount: int = 150000, msisdn: str = "
     ("+923001230005", 150000, scenarios.LATE_SUCCESS), ("+923001230006", 150000, scenarios.SLOW),
     ("+923001230007", 150000, scenarios.FLAKY), ("+923001230008", 150000, scenarios.NO_ACCOUNT),
     ("+923001112223", 150002, scenarios.INSUFFICIENT_FUNDS), ("+923001112223", 150000, scenarios.APPROVED),
-    ("+923001230009", 150000, scenarios.APPROVED),
+    ("+923001230009", 150000, scenarios.REFUND_FAILS), ("+923001112223", 150009, scenarios.REFUND_FAILS),
+    ("+923001230010", 150000, scenarios.APPROVED),
 ])
 def test_the_payer_number_or_the_amount_picks_the_scenario(msisdn: str, amount: int, expected: str) -> None:
     assert scenarios.scenario_for(msisdn, amount) == expected
+
+
+def test_a_charge_whose_refunds_fail_is_still_approved() -> None:
+    assert scenarios.outcome_of(scenarios.REFUND_FAILS) == ("succeeded", None)
 
 
 def test_a_charge_is_pending_and_asking_again_returns_the_same_charge() -> None:

@@ -193,7 +193,7 @@ class PaymentOut(Out):
     agency_code: str
     amount: Paisa
     currency: str
-    status: Literal["initiated", "pending", "succeeded", "failed", "expired"]
+    status: Literal["initiated", "pending", "succeeded", "failed", "expired", "refunded"]
     status_label: str
     refund_due: bool
     receipt_number: str | None

@@ -1,0 +1,1 @@
+"""Officer accounts of the agency console (domain code: the console, the CLI and the seed use it)."""
