@@ -158,6 +158,18 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class ServiceUnavailable(DomainError):
+    """Redis or the database is down: 503 with Retry-After, so providers and apps retry later."""
+
+    code = "service_unavailable"
+    http_status = 503
+    message_key = "error.unavailable"
+
+    def __init__(self, detail: str = "", retry_after: int = 30, **params: Any) -> None:
+        super().__init__(detail, **params)
+        self.retry_after = retry_after
+
+
 class Unauthorized(DomainError):
     code = "unauthorized"
     http_status = 401

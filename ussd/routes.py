@@ -23,6 +23,7 @@ from redis import RedisError
 from app.citizens.identity import mask_msisdn, normalise_msisdn
 from app.errors import InvalidPhoneNumber
 from app.runtime import current
+from app.webhook_edge import guard
 from app.webhooks import at_token_ok
 from ussd.gateway import UssdRequest
 from ussd.render import Reply, t
@@ -30,6 +31,15 @@ from ussd.render import Reply, t
 log = logging.getLogger("rabta.ussd")
 
 bp = Blueprint("ussd", __name__, url_prefix="/ussd")
+
+
+def _refuse_at_edge(reason: str) -> Response:
+    return _plain("END " + t("ussd.end.bad_request", current().settings.DEFAULT_LANGUAGE), 400)
+
+
+# `text` is the caller's keypress history: garbage in it is answered by the menu ("Invalid choice"), and AT
+# repeats the whole history on every hop, so it gets a larger bound than other fields.
+guard(bp, respond=_refuse_at_edge, free_text={"text": 32_768})
 
 _SESSION_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 _STATUS = re.compile(r"^[A-Za-z_]{1,32}$")

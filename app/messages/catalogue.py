@@ -111,6 +111,9 @@ TEXTS: dict[str, dict[str, str]] = {
                          "ur-Latn": "Bohat ghalat PIN. 15 minute baad koshish karein."},
     "error.rate_limited": {"en": "Too many requests. Please wait.", "ur": "بہت زیادہ درخواستیں۔ انتظار کریں۔",
                            "ur-Latn": "Bohat zyada requests. Intezar karein."},
+    "error.unavailable": {"en": "Rabta is busy right now. Please try again in a minute.",
+                          "ur": "رابطہ اس وقت مصروف ہے۔ ایک منٹ بعد دوبارہ کوشش کریں۔",
+                          "ur-Latn": "Rabta abhi masroof hai. Ek minute baad dobara koshish karein."},
     "error.unauthorized": {"en": "Please sign in.", "ur": "براہ کرم سائن ان کریں۔", "ur-Latn": "Sign in karein."},
     "error.forbidden": {"en": "Not allowed.", "ur": "اجازت نہیں۔", "ur-Latn": "Ijazat nahi."},
     # Sign-in, agency bills and HTTP-level problems
