@@ -80,7 +80,7 @@ def send_otp(*, session: Session, redis: Redis, secret: str, msisdn: str, langua
     citizen = find_by_msisdn(session=session, msisdn=msisdn)
     queue_notification(session=session, kind="otp", template="otp.sms",
                        params={"code": code, "minutes": OTP_TTL_SECONDS // 60}, citizen=citizen,
-                       msisdn=msisdn, language=citizen.language if citizen else language)
+                       msisdn=msisdn, language=citizen.language if citizen else language, redis=redis)
     log.info("sign-in code queued for %s", mask_msisdn(msisdn))
 
 

@@ -78,9 +78,9 @@ WEBHOOKS = [
     Webhook("wallet callback", "/payments/callbacks/sandbox", {"event_id": "ev1", "merchant_reference": "R1",
                                                                 "charge_id": "ch1", "status": "succeeded",
                                                                 "currency": "PKR"}, "wallet"),
-    Webhook("1bill inquiry", "/billers/1bill/inquiry", {"consumer_number": "1234567890123",
+    Webhook("1bill inquiry", "/billers/1bill/inquiry", {"consumer_number": "10000000000000001",
                                                         "bank_mnemonic": "HBL"}, "onebill"),
-    Webhook("1bill payment", "/billers/1bill/payment", {"consumer_number": "1234567890123", "tran_auth_id": "A1",
+    Webhook("1bill payment", "/billers/1bill/payment", {"consumer_number": "10000000000000001", "tran_auth_id": "A1",
                                                         "transaction_amount": "000000150000", "tran_date": "20261128",
                                                         "tran_time": "101010", "bank_mnemonic": "HBL"}, "onebill"),
 ]
