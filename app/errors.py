@@ -158,6 +158,14 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class IdentityNotVerified(DomainError):
+    """The identity port says the number is not registered to that CNIC."""
+
+    code = "identity_not_verified"
+    http_status = 403
+    message_key = "error.identity_not_verified"
+
+
 class ServiceUnavailable(DomainError):
     """Redis or the database is down: 503 with Retry-After, so providers and apps retry later."""
 

@@ -6,14 +6,32 @@ from app.bills.models import Bill
 from app.catalogue.models import Agency, Service
 from app.citizens.models import Citizen
 from app.db import metadata
+from app.identity.models import PendingCnicLink
 from app.notifications.models import Notification
 from app.providerlog.models import ProviderLogEntry
 from payments.models import Payment, PaymentEvent
 from sms.models import InboundMessage, OutboundMessage
 
-__all__ = ["Agency", "AgencyApiKey", "Bill", "Citizen", "InboundMessage", "Notification", "OutboundMessage",
-           "Payment", "PaymentEvent", "ProviderLogEntry", "RefreshToken", "Service", "ServiceRequest", "StatusEvent",
-           "TrackingSequence", "load_all_models", "metadata"]
+__all__ = [
+    "Agency",
+    "AgencyApiKey",
+    "Bill",
+    "Citizen",
+    "InboundMessage",
+    "Notification",
+    "OutboundMessage",
+    "Payment",
+    "PaymentEvent",
+    "PendingCnicLink",
+    "ProviderLogEntry",
+    "RefreshToken",
+    "Service",
+    "ServiceRequest",
+    "StatusEvent",
+    "TrackingSequence",
+    "load_all_models",
+    "metadata",
+]
 
 
 def load_all_models() -> None:

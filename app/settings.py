@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     ONEBILL_REQUESTS_PER_MINUTE: int = 600  # per bank credential
     ONEBILL_FAILED_AUTH_PER_MINUTE: int = 10  # per client address: guessing the bank's password
     PAYMENT_CALLBACKS_PER_MINUTE: int = 300  # per source address
+    IDENTITY_PROVIDER: str = "sandbox"  # app.identity.registry.IDENTITY_ADAPTERS
 
     # Operations (README "Operations")
     LOG_FORMAT: Literal["auto", "json", "console"] = "auto"  # auto: console in development, JSON elsewhere

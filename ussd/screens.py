@@ -148,6 +148,7 @@ _SCREENS: list[Screen] = [
     Task("link.prove", "link_with_pin", (
         ("linked", "link.done_kept"), ("wrong_pin", "link.current_pin"), ("locked", "pay.locked"),
         ("cnic_taken", "link.cnic_taken"), ("cnic_fixed", "link.cnic_fixed"),
+        ("pending", "link.pending"), ("not_verified", "link.not_verified"),
     ), args=("cnic",)),
     Menu("link.done_kept", "ussd.link.done_kept", (Option("ussd.link.my_bills", "bills.load"),)),
     Prompt("link.pin", "ussd.link.pin", "pin", "link.hold"),
@@ -156,10 +157,13 @@ _SCREENS: list[Screen] = [
     Task("link.save", "link_account", (
         ("linked", "link.done"), ("mismatch", "link.pin"), ("weak", "link.pin"), ("has_pin", "link.current_pin"),
         ("cnic_taken", "link.cnic_taken"), ("cnic_fixed", "link.cnic_fixed"),
+        ("pending", "link.pending"), ("not_verified", "link.not_verified"),
     ), args=("cnic",)),
     Menu("link.done", "ussd.link.done", (Option("ussd.link.my_bills", "bills.load"),)),
     Menu("link.cnic_taken", "ussd.link.cnic_taken"),
     Menu("link.cnic_fixed", "ussd.link.cnic_fixed"),
+    Menu("link.pending", "ussd.link.pending"),
+    Menu("link.not_verified", "ussd.link.not_verified"),
     # Language
     Menu("lang", "ussd.lang.title", (
         Option("ussd.lang.en", "lang.save", "en"),

@@ -68,6 +68,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                "Yeh CNIC kisi aur number se munsalik hai. Service centre tashreef layen."),
     "ussd.link.cnic_fixed": _t("This number is already linked to another CNIC.",
                                "Yeh number pehle se kisi aur CNIC se munsalik hai."),
+    "ussd.link.pending": _t("CNIC not confirmed for your SIM yet. An officer will check it and SMS you.",
+                            "CNIC ki SIM par tasdeeq nahi hui. Officer check kar ke SMS karega."),
+    "ussd.link.not_verified": _t("This CNIC is not registered to your SIM. Visit a service centre.",
+                                 "Yeh CNIC aap ki SIM par registered nahi. Service centre jayein."),
     # Language
     "ussd.lang.title": _t("Choose your language", "Apni zaban chunein"),
     "ussd.lang.en": _t("English", "English"),

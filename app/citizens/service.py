@@ -47,8 +47,17 @@ def get_citizen(*, session: Session, citizen_id: int) -> Citizen:
     return citizen
 
 
+def find_citizen_by_cnic(*, session: Session, cnic: str, verified_only: bool = False) -> Citizen | None:
+    """The one CNIC lookup (every channel and the console call this). `verified_only`: only a number proven
+    to belong to the CNIC (what may be told about the CNIC's bills)."""
+    citizen = session.exec(select(Citizen).where(Citizen.cnic == normalise_cnic(cnic))).first()
+    if citizen is not None and verified_only and citizen.cnic_verified_at is None:
+        return None
+    return citizen
+
+
 def find_by_cnic(*, session: Session, cnic: str) -> Citizen | None:
-    return session.exec(select(Citizen).where(Citizen.cnic == normalise_cnic(cnic))).first()
+    return find_citizen_by_cnic(session=session, cnic=cnic)
 
 
 def opted_out_of_reminders(*, session: Session, citizen_id: int | None) -> bool:
@@ -90,6 +99,8 @@ def get_or_create_by_msisdn(*, session: Session, msisdn: str, region: str = "PK"
 
 
 def set_cnic(*, session: Session, citizen: Citizen, cnic: str) -> Citizen:
+    """Record a CNIC someone vouches for (the demo seed, an agency's own register). Channels never call this:
+    a citizen's claim goes through `app.identity.service.link_cnic`, which wants proof."""
     digits = normalise_cnic(cnic)
     if citizen.cnic == digits:
         return citizen
@@ -99,7 +110,7 @@ def set_cnic(*, session: Session, citizen: Citizen, cnic: str) -> Citizen:
     if holder is not None and holder.id != citizen.id:
         raise AlreadyExists("That CNIC is linked to another number.")
     citizen.cnic = digits
-    citizen.updated_at = utcnow()
+    citizen.cnic_verified_at = citizen.updated_at = utcnow()
     session.add(citizen)
     return citizen
 

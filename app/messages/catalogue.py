@@ -111,6 +111,9 @@ TEXTS: dict[str, dict[str, str]] = {
                          "ur-Latn": "Bohat ghalat PIN. 15 minute baad koshish karein."},
     "error.rate_limited": {"en": "Too many requests. Please wait.", "ur": "بہت زیادہ درخواستیں۔ انتظار کریں۔",
                            "ur-Latn": "Bohat zyada requests. Intezar karein."},
+    "error.identity_not_verified": {"en": "That CNIC is not registered to this number.",
+                                    "ur": "یہ شناختی کارڈ اس نمبر پر رجسٹرڈ نہیں۔",
+                                    "ur-Latn": "Yeh CNIC is number par registered nahi."},
     "error.unavailable": {"en": "Rabta is busy right now. Please try again in a minute.",
                           "ur": "رابطہ اس وقت مصروف ہے۔ ایک منٹ بعد دوبارہ کوشش کریں۔",
                           "ur-Latn": "Rabta abhi masroof hai. Ek minute baad dobara koshish karein."},
@@ -121,6 +124,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your Rabta sign-in code is {code}. It expires in {minutes} minutes. Never share it.",
         "ur": "آپ کا رابطہ سائن اِن کوڈ {code} ہے۔ یہ {minutes} منٹ میں ختم ہو جائے گا۔ کسی کو نہ بتائیں۔",
         "ur-Latn": "Aap ka Rabta sign-in code {code} hai. {minutes} minute mein khatam. Kisi ko na batayein.",
+    },
+    "notify.cnic_link_approved": {
+        "en": "Rabta: an officer confirmed CNIC {cnic} for this number. Bills for it will come here.",
+        "ur": "رابطہ: افسر نے اس نمبر کے لیے شناختی کارڈ {cnic} کی تصدیق کر دی۔ اس کے بل یہاں آئیں گے۔",
+        "ur-Latn": "Rabta: officer ne is number ke liye CNIC {cnic} ki tasdeeq kar di. Us ke bill yahan aayenge.",
+    },
+    "notify.cnic_link_rejected": {
+        "en": "Rabta: CNIC {cnic} could not be linked to this number. Visit a service centre with your CNIC.",
+        "ur": "رابطہ: شناختی کارڈ {cnic} اس نمبر سے منسلک نہ ہو سکا۔ شناختی کارڈ کے ساتھ سروس سینٹر جائیں۔",
+        "ur-Latn": "Rabta: CNIC {cnic} is number se munsalik na ho saka. CNIC ke saath service centre jayein.",
     },
     "notify.bill_issued": {
         "en": "Rabta: new bill. {bill}",
