@@ -57,6 +57,7 @@ from app.timeutil import local_today
 from payments.payability import ALREADY_PAID, IN_FLIGHT, IS_BLOCKED, UNKNOWN, payability_of
 from payments.providers import Wallets
 from payments.service import start_payment as start
+from payments.verification import verify_reference
 from ussd import store
 from ussd.engine import Effect, Outcome, State
 from ussd.render import display_language, t
@@ -196,6 +197,14 @@ def lookup_status(ctx: Context, state: State, effect: Effect) -> Outcome:
     return Outcome(effect.task, "found", data={"status_text": view.render(lang)})
 
 
+def verify(ctx: Context, state: State, effect: Effect) -> Outcome:
+    lang = display_language(state.language)
+    with ctx.db.transaction(immediate=False) as session:
+        answer = verify_reference(session=session, reference=str(effect.args["reference"]), on=ctx.today(),
+                                  language=lang)
+    return Outcome(effect.task, "answered", data={"verify_text": answer.render(lang)})
+
+
 def _pin_digest(ctx: Context, state: State, pin: str) -> str:
     """Keyed and bound to the session: what we hold between the two PIN entries, never the PIN."""
     message = f"ussd-new-pin:{state.session_id}:{pin}".encode()
@@ -287,6 +296,7 @@ EFFECTS: dict[str, EffectFunction] = {
     "start_payment": start_payment,
     "my_bills": my_bills,
     "lookup_status": lookup_status,
+    "verify_reference": verify,
     "hold_pin": hold_pin,
     "link_account": link_account,
     "link_with_pin": link_with_pin,

@@ -101,6 +101,7 @@ _SCREENS: list[Screen] = [
         Option("ussd.home.status", "status.tracking"),
         Option("ussd.home.bills", "bills.load"),
         Option("ussd.home.language", "lang"),
+        Option("ussd.home.verify", "verify.reference"),
     ), nav=False),
     Menu(RESUME, "ussd.resume.title", (
         Option("ussd.resume.continue", "resume.restore"),
@@ -136,6 +137,10 @@ _SCREENS: list[Screen] = [
          args=("tracking",)),
     Menu("status.show", None, body="status_text"),
     Menu("status.unknown", "error.request_not_found"),
+    # Verify a challan/receipt (payments.verification): anyone, nothing personal
+    Prompt("verify.reference", "ussd.verify.reference", "reference", "verify.lookup", field="reference"),
+    Task("verify.lookup", "verify_reference", (("answered", "verify.show"),), args=("reference",)),
+    Menu("verify.show", None, body="verify_text"),
     # My bills
     Task("bills.load", "my_bills", (("list", "bills.list"), ("none", "bills.none"), ("no_account", "bills.link"))),
     Pick("bills.list", "ussd.bills.title", items="bills", item="ussd.bills.item", field="psid", then="pay.load"),

@@ -23,6 +23,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "ussd.home.status": _t("Application status", "Darkhwast ki soorat-e-haal"),
     "ussd.home.bills": _t("My bills", "Mere bills"),
     "ussd.home.language": _t("Language", "Zaban"),
+    "ussd.home.verify": _t("Verify a challan/receipt", "Challan/raseed ki tasdeeq"),
+    "ussd.verify.reference": _t("Enter the PSID or receipt number to check",
+                                "Check karne ke liye PSID ya raseed number likhein"),
     # Resume
     "ussd.resume.title": _t("Your last session was cut off.", "Aap ka pichla session toot gaya."),
     "ussd.resume.continue": _t("Continue where you left off", "Wahin se jari rakhein"),

@@ -125,6 +125,33 @@ TEXTS: dict[str, dict[str, str]] = {
         "ur": "آپ کا رابطہ سائن اِن کوڈ {code} ہے۔ یہ {minutes} منٹ میں ختم ہو جائے گا۔ کسی کو نہ بتائیں۔",
         "ur-Latn": "Aap ka Rabta sign-in code {code} hai. {minutes} minute mein khatam. Kisi ko na batayein.",
     },
+    # VERIFY (payments.verification): what is genuine, nothing personal
+    "verify.psid": {
+        "en": "Rabta: PSID {psid} is a genuine {agency} challan for {amount}. Pay only via Rabta SMS, USSD, "
+              "app or your bank. Rabta never sends links.",
+        "ur": "رابطہ: PSID {psid} {agency} کا اصلی چالان ہے، رقم {amount}۔ ادائیگی صرف رابطہ SMS، USSD، ایپ یا بینک سے۔ "
+              "رابطہ کبھی لنک نہیں بھیجتا۔",
+        "ur-Latn": "Rabta: PSID {psid} {agency} ka asli challan hai, raqam {amount}. Adaigi sirf Rabta SMS, USSD, "
+                   "app ya bank se. Rabta kabhi link nahi bhejta.",
+    },
+    "verify.receipt": {
+        "en": "Rabta: receipt {receipt} is genuine: {amount} paid to {agency} on {date}.",
+        "ur": "رابطہ: رسید {receipt} اصلی ہے: {amount} {agency} کو {date} کو ادا ہوئے۔",
+        "ur-Latn": "Rabta: raseed {receipt} asli hai: {amount} {agency} ko {date} ko ada hue.",
+    },
+    "verify.unknown": {
+        "en": "Rabta: {reference} is not a Rabta challan or receipt. Do not pay it. Rabta never sends links.",
+        "ur": "رابطہ: {reference} رابطہ کا چالان یا رسید نہیں۔ ادائیگی نہ کریں۔ رابطہ کبھی لنک نہیں بھیجتا۔",
+        "ur-Latn": "Rabta: {reference} Rabta ka challan ya raseed nahi. Adaigi na karein. Rabta kabhi link nahi bhejta.",
+    },
+    "error.invalid_reference": {"en": "A PSID is 17 digits; a receipt is RB and 10 digits.",
+                                "ur": "PSID 17 ہندسوں کا ہوتا ہے؛ رسید RB اور 10 ہندسے۔",
+                                "ur-Latn": "PSID 17 hindson ka; raseed RB aur 10 hindse."},
+    "verify.usage": {
+        "en": "Rabta: send VERIFY and a PSID or receipt number, e.g. VERIFY 10000000000000001",
+        "ur": "رابطہ: تصدیق اور PSID یا رسید نمبر بھیجیں، مثلاً: تصدیق 10000000000000001",
+        "ur-Latn": "Rabta: TASDEEQ aur PSID ya raseed number bhejein, misal: TASDEEQ 10000000000000001",
+    },
     "notify.cnic_link_approved": {
         "en": "Rabta: an officer confirmed CNIC {cnic} for this number. Bills for it will come here.",
         "ur": "رابطہ: افسر نے اس نمبر کے لیے شناختی کارڈ {cnic} کی تصدیق کر دی۔ اس کے بل یہاں آئیں گے۔",
