@@ -45,7 +45,7 @@ def test_a_receipt_is_checkable_by_whoever_holds_it(client: FlaskClient, demo: N
 def test_anything_else_is_not_a_rabta_challan(demo: None, text_rabta: TextRabta) -> None:
     for fake in ("VERIFY 99999999999999999", "VERIFY RB9999999999", "TASDEEQ http://e-challan.pk/pay"):
         reply = text_rabta(STRANGER, fake)
-        assert reply is not None and "is not a Rabta challan or receipt. Do not pay it." in reply or \
+        assert (reply is not None and "is not a Rabta challan or receipt. Do not pay it." in reply) or \
             "Rabta kabhi link nahi bhejta" in (reply or "")
     assert text_rabta(STRANGER, "VERIFY") == \
         "Rabta: send VERIFY and a PSID or receipt number, e.g. VERIFY 10000000000000001"
