@@ -53,7 +53,8 @@ def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime
     dispatchers: dict[str, Dispatcher] = {c.name: c.dispatcher for c in installed if c.dispatcher is not None}
     gateway = Gateway(
         Context(db=db, redis=redis, secret_key=settings.SECRET_KEY, region=settings.DEFAULT_REGION,
-                wallets=wallets, zone=settings.TIMEZONE, identity=identity_provider(settings)),
+                wallets=wallets, zone=settings.TIMEZONE, identity=identity_provider(settings),
+                sim_swap_hold_hours=settings.SIM_SWAP_HOLD_HOURS),
         session_ttl=settings.USSD_SESSION_TTL_SECONDS, resume_window=settings.USSD_RESUME_WINDOW_SECONDS,
         default_language=settings.DEFAULT_LANGUAGE,
     )

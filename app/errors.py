@@ -148,6 +148,13 @@ class PinLocked(PinError):
     message_key = "error.pin_locked"
 
 
+class SimSwapHold(PinLocked):
+    """The number's SIM changed recently: PIN actions and new sign-ins wait (app.identity.simswap)."""
+
+    code = "sim_swap_hold"
+    message_key = "error.sim_swap_hold"
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429

@@ -34,6 +34,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("payments-reconcile", 900, queue.PAYMENTS, "payments.jobs.reconcile_payments"),
     PeriodicJob("provider-log-flush", 5, queue.DEFAULT, "app.providerlog.jobs.flush_buffer"),
     PeriodicJob("provider-log-purge", 3600, queue.DEFAULT, "app.providerlog.jobs.purge_old_entries"),
+    PeriodicJob("retention-purge", 3600, queue.DEFAULT, "app.retention.purge_expired"),
 ]
 
 

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     ONEBILL_FAILED_AUTH_PER_MINUTE: int = 10  # per client address: guessing the bank's password
     PAYMENT_CALLBACKS_PER_MINUTE: int = 300  # per source address
     IDENTITY_PROVIDER: str = "sandbox"  # app.identity.registry.IDENTITY_ADAPTERS
+    MESSAGE_BODY_RETENTION_DAYS: int = 30  # SMS and notification bodies are emptied after this (rows kept)
+    SIM_SWAP_HOLD_HOURS: int = 24  # after a recent SIM change: PIN actions and new app sign-ins wait this long
 
     # Operations (README "Operations")
     LOG_FORMAT: Literal["auto", "json", "console"] = "auto"  # auto: console in development, JSON elsewhere

@@ -52,6 +52,7 @@ from app.errors import (
 from app.identity.port import IdentityPort
 from app.identity.sandbox import SandboxIdentity
 from app.identity.service import link_cnic
+from app.identity.simswap import arm_sim_swap_hold
 from app.messages.formatting import format_date, format_money
 from app.timeutil import local_today
 from payments.payability import ALREADY_PAID, IN_FLIGHT, IS_BLOCKED, UNKNOWN, payability_of
@@ -76,6 +77,7 @@ class Context:
     wallets: Wallets
     zone: str  # the deployment's time zone: a bill's price is the price on the citizen's calendar day
     identity: IdentityPort = field(default_factory=SandboxIdentity)  # proof that a number holds a CNIC
+    sim_swap_hold_hours: int = 24
 
     def today(self) -> date:
         return local_today(self.zone)
@@ -85,6 +87,12 @@ EffectFunction = Callable[[Context, State, Effect], Outcome]
 
 
 def begin(ctx: Context, state: State, effect: Effect) -> Outcome:
+    if ctx.identity.sim_changed_recently(state.phone):  # rare: arm the hold (and tell the number) once
+        with ctx.db.transaction() as session:
+            changed = find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
+            if changed is not None:
+                arm_sim_swap_hold(session=session, citizen=changed, identity=ctx.identity,
+                                  hours=ctx.sim_swap_hold_hours)
     with ctx.db.transaction(immediate=False) as session:
         citizen = find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
         updates = {"citizen_id": citizen.id, "language": citizen.language,

@@ -17,6 +17,7 @@ from app.errors import (
     DomainError,
     PinLocked,
     PinNotSet,
+    SimSwapHold,
     ValidationFailed,
     WrongPin,
 )
@@ -197,6 +198,8 @@ def attempt_pin(*, session: Session, citizen_id: int, pin: str) -> PinOutcome:
     if citizen is None:
         raise CitizenNotFound("No such citizen.")
     now = utcnow()
+    if citizen.sim_swap_hold_until and citizen.sim_swap_hold_until > now:  # app.identity.simswap
+        return PinOutcome(SimSwapHold("This number's SIM changed recently.", until=citizen.sim_swap_hold_until))
     if citizen.pin_locked_until and citizen.pin_locked_until > now:
         return PinOutcome(PinLocked("Too many wrong PINs. Try again later.", until=citizen.pin_locked_until))
     if not citizen.pin_hash:

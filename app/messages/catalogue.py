@@ -152,6 +152,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "ur": "رابطہ: تصدیق اور PSID یا رسید نمبر بھیجیں، مثلاً: تصدیق 10000000000000001",
         "ur-Latn": "Rabta: TASDEEQ aur PSID ya raseed number bhejein, misal: TASDEEQ 10000000000000001",
     },
+    "notify.sim_swap_hold": {
+        "en": "Rabta: this number's SIM was changed recently. For your safety, payments with your PIN and new "
+              "app sign-ins are paused for {hours} hours. If you did not change it, call your operator now.",
+        "ur": "رابطہ: اس نمبر کی SIM حال ہی میں بدلی گئی۔ آپ کی حفاظت کے لیے PIN سے ادائیگی اور نئے ایپ سائن ان "
+              "{hours} گھنٹے کے لیے رکے ہیں۔ اگر آپ نے نہیں بدلی تو ابھی اپنے آپریٹر کو کال کریں۔",
+        "ur-Latn": "Rabta: is number ki SIM haal hi mein badli gayi. Hifazat ke liye PIN se adaigi aur naye app "
+                   "sign-in {hours} ghante ke liye ruke hain. Agar aap ne nahi badli to abhi operator ko call karein.",
+    },
+    "error.sim_swap_hold": {"en": "This number's SIM changed recently. Please try again after 24 hours.",
+                            "ur": "اس نمبر کی SIM حال ہی میں بدلی گئی۔ 24 گھنٹے بعد کوشش کریں۔",
+                            "ur-Latn": "Is number ki SIM haal hi mein badli. 24 ghante baad koshish karein."},
     "notify.cnic_link_approved": {
         "en": "Rabta: an officer confirmed CNIC {cnic} for this number. Bills for it will come here.",
         "ur": "رابطہ: افسر نے اس نمبر کے لیے شناختی کارڈ {cnic} کی تصدیق کر دی۔ اس کے بل یہاں آئیں گے۔",

@@ -1,4 +1,4 @@
-"""trust: proof of CNIC ownership (citizen.cnic_verified_at, pending_cnic_link).
+"""trust: proof of CNIC ownership (citizen.cnic_verified_at, pending_cnic_link), SIM-swap hold.
 
 Existing CNIC links were made without proof: they stay, unverified (NULL), so bills issued to those
 CNICs are not announced to those numbers until the identity port or an officer confirms them.
@@ -24,6 +24,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('citizen', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cnic_verified_at', app.timeutil.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('sim_swap_hold_until', app.timeutil.UTCDateTime(timezone=True),
+                                      nullable=True))
     op.create_table('pending_cnic_link',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
@@ -49,4 +51,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pending_cnic_link_citizen_id'))
     op.drop_table('pending_cnic_link')
     with op.batch_alter_table('citizen', schema=None) as batch_op:
+        batch_op.drop_column('sim_swap_hold_until')
         batch_op.drop_column('cnic_verified_at')
