@@ -16,6 +16,7 @@ from app import messages, metrics, redis_conn
 from app.bus import MessageBus
 from app.channels import Channel
 from app.db import Database
+from app.identity.registry import identity_provider
 from app.notifications.jobs import kick_outbox
 from app.notifications.service import Dispatcher, NotificationQueued
 from app.runtime import Runtime
@@ -56,7 +57,8 @@ def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime
     dispatchers: dict[str, Dispatcher] = {c.name: c.dispatcher for c in installed if c.dispatcher is not None}
     gateway = Gateway(
         Context(db=db, redis=redis, secret_key=settings.SECRET_KEY, region=settings.DEFAULT_REGION,
-                wallets=wallets, zone=settings.TIMEZONE),
+                wallets=wallets, zone=settings.TIMEZONE, identity=identity_provider(settings),
+                sim_swap_hold_hours=settings.SIM_SWAP_HOLD_HOURS),
         session_ttl=settings.USSD_SESSION_TTL_SECONDS, resume_window=settings.USSD_RESUME_WINDOW_SECONDS,
         default_language=settings.DEFAULT_LANGUAGE,
     )

@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from app import create_app
 from app.devrunner import dev_command
+from app.identity.cli import identity_group
 from app.runtime import current
 from app.settings import ConfigurationError
 
@@ -191,6 +192,7 @@ def outbox_tail(number: str | None, kind: str | None, limit: int, code_only: boo
 
 
 cli.add_command(dev_command)
+cli.add_command(identity_group)
 
 
 def _fail(message: str) -> NoReturn:

@@ -155,12 +155,39 @@ class PinLocked(PinError):
     message_key = "error.pin_locked"
 
 
+class SimSwapHold(PinLocked):
+    """The number's SIM changed recently: PIN actions and new sign-ins wait (app.identity.simswap)."""
+
+    code = "sim_swap_hold"
+    message_key = "error.sim_swap_hold"
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429
     message_key = "error.rate_limited"
 
     def __init__(self, detail: str = "", retry_after: int = 60, **params: Any) -> None:
+        super().__init__(detail, **params)
+        self.retry_after = retry_after
+
+
+class IdentityNotVerified(DomainError):
+    """The identity port says the number is not registered to that CNIC."""
+
+    code = "identity_not_verified"
+    http_status = 403
+    message_key = "error.identity_not_verified"
+
+
+class ServiceUnavailable(DomainError):
+    """Redis or the database is down: 503 with Retry-After, so providers and apps retry later."""
+
+    code = "service_unavailable"
+    http_status = 503
+    message_key = "error.unavailable"
+
+    def __init__(self, detail: str = "", retry_after: int = 30, **params: Any) -> None:
         super().__init__(detail, **params)
         self.retry_after = retry_after
 

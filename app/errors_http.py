@@ -10,9 +10,13 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, request
+from redis import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import DomainError, RateLimited, ValidationFailed
+from app.errors import DomainError, RateLimited, ServiceUnavailable, ValidationFailed
 from app.messages import has, text
 
 log = logging.getLogger("rabta.http")
@@ -39,9 +43,25 @@ def domain_problem(error: DomainError) -> Response:
     if isinstance(error, ValidationFailed) and error.field_errors:
         extra["errors"] = error.field_errors
     response = problem(error.http_status, error.code, error.code.replace("_", " ").capitalize(), detail, **extra)
-    if isinstance(error, RateLimited):
+    if isinstance(error, RateLimited | ServiceUnavailable):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
+
+
+def is_outage(error: Exception) -> bool:
+    """Redis or the database did not answer (as opposed to a bug): worth a 503 and a retry, not a 500."""
+    if isinstance(error, ServiceUnavailable | RedisConnectionError | RedisTimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and (error.connection_invalidated or isinstance(error, OperationalError))
+
+
+def unavailable() -> Response:
+    return domain_problem(ServiceUnavailable("A service we depend on is unavailable; try again shortly."))
+
+
+def internal_error() -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return problem(500, "internal_error", "Internal error", "Something went wrong on our side.")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -59,7 +79,16 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         return response
 
+    @app.errorhandler(RedisError)
+    @app.errorhandler(DBAPIError)
+    def _outage(error: Exception) -> Response:
+        # Every web route that needs Redis or the database (the API, SMS webhooks) answers an outage with
+        # 503 + Retry-After: the provider retries later and the app can say "try again"; a 500 loses it.
+        if not is_outage(error):
+            return internal_error()
+        log.warning("unavailable on %s %s: %s", request.method, request.path, type(error).__name__)
+        return unavailable()
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return problem(500, "internal_error", "Internal error", "Something went wrong on our side.")
+        return internal_error()

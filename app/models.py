@@ -8,6 +8,7 @@ from app.bills.models import Bill
 from app.catalogue.models import Agency, Service
 from app.citizens.models import Citizen
 from app.db import metadata
+from app.identity.models import PendingCnicLink
 from app.notifications.models import Notification
 from app.officers.models import Officer
 from app.providerlog.models import ProviderLogEntry
@@ -26,6 +27,7 @@ __all__ = [
     "OutboundMessage",
     "Payment",
     "PaymentEvent",
+    "PendingCnicLink",
     "ProviderLogEntry",
     "RefreshToken",
     "Service",

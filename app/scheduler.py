@@ -35,6 +35,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("provider-log-flush", 5, queue.DEFAULT, "app.providerlog.jobs.flush_buffer"),
     PeriodicJob("provider-log-purge", 3600, queue.DEFAULT, "app.providerlog.jobs.purge_old_entries"),
     PeriodicJob("analytics-refresh", 300, queue.DEFAULT, "analytics.jobs.refresh_rollups"),
+    PeriodicJob("retention-purge", 3600, queue.DEFAULT, "app.retention.purge_expired"),
 ]
 
 

@@ -242,6 +242,7 @@ def _reset_citizen(session: Session, spec: dict[str, str], region: str) -> Citiz
         raise LookupError(f"demo citizen {spec['msisdn']} is missing")
     citizen.name, citizen.language = spec["name"], spec["language"]
     citizen.cnic = normalise_cnic(spec["cnic"])
+    citizen.cnic_verified_at = citizen.cnic_verified_at or utcnow()  # the sandbox identity's seeded pairs
     set_sms_reminders(session=session, citizen=citizen, enabled=True)
     # An operator putting the demo accounts back, not a citizen changing a PIN: the documented PIN, no lockout.
     citizen.pin_hash, citizen.pin_failed_attempts, citizen.pin_locked_until = hash_pin(spec["pin"]), 0, None

@@ -86,6 +86,17 @@ class Settings(BaseSettings):
     API_RATE_LIMIT_PER_MINUTE: int = 120  # per access token / agency key
     API_IP_RATE_LIMIT_PER_MINUTE: int = 600  # per client IP (many phones share a carrier NAT address)
 
+    # Trust (README "Trust and safety"): rate limits beyond the API, outages, identity, retention
+    RATE_LIMIT_FAIL_OPEN_SECONDS: int = 60  # Redis down: limits let requests through this long, then 503
+    USSD_HOPS_PER_NUMBER_PER_MINUTE: int = 60
+    USSD_HOPS_PER_SESSION_PER_MINUTE: int = 30
+    ONEBILL_REQUESTS_PER_MINUTE: int = 600  # per bank credential
+    ONEBILL_FAILED_AUTH_PER_MINUTE: int = 10  # per client address: guessing the bank's password
+    PAYMENT_CALLBACKS_PER_MINUTE: int = 300  # per source address
+    IDENTITY_PROVIDER: str = "sandbox"  # app.identity.registry.IDENTITY_ADAPTERS
+    MESSAGE_BODY_RETENTION_DAYS: int = 30  # SMS and notification bodies are emptied after this (rows kept)
+    SIM_SWAP_HOLD_HOURS: int = 24  # after a recent SIM change: PIN actions and new app sign-ins wait this long
+
     # Operations (README "Operations")
     LOG_FORMAT: Literal["auto", "json", "console"] = "auto"  # auto: console in development, JSON elsewhere
     METRICS_TOKEN: str | None = None  # when set, GET /metrics needs `Authorization: Bearer <token>`

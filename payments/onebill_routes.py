@@ -8,12 +8,15 @@ up front, as every channel is, and nobody pays twice.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
+from redis import RedisError
+from sqlalchemy.exc import DBAPIError
 
-from app import metrics
+from app import metrics, ratelimit
 from app.bills.service import inquiry_for
 from app.errors import (
     BillAlreadyPaid,
@@ -23,9 +26,12 @@ from app.errors import (
     DomainError,
     InvalidPsid,
     PaymentInFlight,
+    RateLimited,
+    ServiceUnavailable,
     WrongAmount,
 )
-from app.errors_http import problem
+from app.errors_http import internal_error, is_outage, problem, unavailable
+from app.ratelimit import Limit
 from app.runtime import current
 from payments.bank import DuplicateTransaction, TransactionDateRefused, record_bank_payment, settling_reference
 from payments.payability import IN_FLIGHT, IS_BLOCKED, payability_of
@@ -43,14 +49,56 @@ _PAYMENT_CODES: dict[type[DomainError], str] = {
 
 
 def _guard() -> Response | None:
-    """The rail is off without both credentials; bad credentials answer 04."""
-    if not current().settings.onebill_enabled:
+    """The rail is off without both credentials; bad credentials answer 04. Failed Basic auth is limited per
+    client address (checked before the password, so guessing stops), good credentials per credential."""
+    settings = current().settings
+    if not settings.onebill_enabled:
         return problem(404, "not_found", "Not Found", "The 1Bill rail is not enabled.")
-    if not onebill_authorised():
-        metrics.webhook_refused("1bill", "bad_credentials")
-        return refused(401, {"response_Code": onebill.INVALID_DATA, "message": "invalid credentials"},
-                       "bad credentials")
+    redis = current().redis
+    failures = Limit("onebill_failed_auth", request.remote_addr or "-", settings.ONEBILL_FAILED_AUTH_PER_MINUTE)
+    try:
+        if ratelimit.peek(redis, failures) >= failures.per_window:
+            metrics.count_rate_limited(failures.scope)
+            return _too_many(ratelimit.retry_after(failures))
+        if not onebill_authorised():
+            metrics.webhook_refused("1bill", "bad_credentials")
+            ratelimit.count(redis, [failures])
+            return refused(401, {"response_Code": onebill.INVALID_DATA, "message": "invalid credentials"},
+                           "bad credentials")
+        user = hashlib.sha256((request.authorization.username or "").encode()).hexdigest()[:32]  # type: ignore[union-attr]
+        ratelimit.enforce_or_fail_open(redis, [Limit("onebill_cred", user, settings.ONEBILL_REQUESTS_PER_MINUTE)],
+                                       fail_open_seconds=settings.RATE_LIMIT_FAIL_OPEN_SECONDS)
+    except RateLimited as exc:
+        return _too_many(exc.retry_after)
+    except RedisError:  # only the failed-auth counter: the password check itself needs no Redis
+        if not onebill_authorised():
+            return refused(401, {"response_Code": onebill.INVALID_DATA, "message": "invalid credentials"},
+                           "bad credentials")
     return None
+
+
+def _too_many(retry_after: int) -> Response:
+    response = refused(429, {"response_Code": onebill.SERVICE_FAIL, "message": "too many requests"}, "rate limited")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+@bp.errorhandler(ServiceUnavailable)
+@bp.errorhandler(DBAPIError)
+@bp.errorhandler(RedisError)
+def _unavailable(error: Exception) -> ResponseReturnValue:
+    """The database (or Redis) is down: the bank hears 1Bill's "service fail" in 1Bill's format, with a 503
+    and Retry-After, never a problem+json 500 it cannot read. (This blueprint also holds the wallet callbacks,
+    which keep problem+json.)"""
+    if not is_outage(error):
+        return internal_error()
+    if not request.path.startswith("/billers/1bill/"):
+        return unavailable()
+    answer = (onebill.payment_answer(onebill.SERVICE_FAIL) if request.path.endswith("/payment")
+              else onebill.inquiry_answer(onebill.SERVICE_FAIL))
+    response = refused(503, answer, f"unavailable: {type(error).__name__}")
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 @bp.post("/billers/1bill/inquiry")

@@ -14,10 +14,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from app import metrics, request_id
+from app import metrics, ratelimit, request_id
 from app.bus import record
 from app.errors_http import problem
+from app.ratelimit import Limit
 from app.runtime import Runtime, current
+from app.webhook_edge import guard
 from payments.events import record_event, record_provider_event_once
 from payments.jobs import PaymentCallbackAccepted
 from payments.models import EXPIRED, FAILED, IN_FLIGHT, Payment
@@ -29,12 +31,29 @@ log = logging.getLogger("rabta.payments")
 bp = Blueprint("payments", __name__)
 
 
+def _refuse_at_edge(reason: str) -> Response:
+    """Garbage at the edge: 1Bill hears "invalid data" in its own format, a wallet a problem+json 400."""
+    if request.path.startswith("/billers/1bill/"):
+        from payments.providers import onebill
+
+        return refused(400, {"response_Code": onebill.INVALID_DATA, "message": "invalid data"}, reason)
+    return problem(400, "malformed_callback", "Malformed callback", "The callback could not be read.")
+
+
+guard(bp, respond=_refuse_at_edge)
+
+
 @bp.post("/payments/callbacks/<provider_name>")
 def provider_callback(provider_name: str) -> ResponseReturnValue:
     runtime = current()
     if provider_name not in runtime.wallets.adapters:
         return problem(404, "not_found", "Not Found", "No such payment provider.")
     provider = runtime.wallets.get(provider_name)
+    settings = runtime.settings
+    # Per source address (ProxyFix, with TRUSTED_PROXY_COUNT set, makes remote_addr the real client).
+    ratelimit.enforce_or_fail_open(runtime.redis, [Limit("wallet_callback", request.remote_addr or "-",
+                                                         settings.PAYMENT_CALLBACKS_PER_MINUTE)],
+                                   fail_open_seconds=settings.RATE_LIMIT_FAIL_OPEN_SECONDS)
     try:
         event = provider.parse_callback(body=request.get_data(), headers=dict(request.headers))
     except InvalidSignature as exc:

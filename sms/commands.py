@@ -28,6 +28,7 @@ from app.messages.formatting import format_date, format_money
 from payments.payability import payability_of
 from payments.providers import Wallets
 from payments.service import start_payment
+from payments.verification import verify_reference
 from sms import parsing
 from sms.parsing import Parsed
 from sms.throttle import first_in_window
@@ -100,6 +101,13 @@ def _bill(ctx: Context, parsed: Parsed) -> Reply:
         return text("sms.bill_usage", ctx.language), REPLY
     inquiry = inquire_bill(session=ctx.session, psid=parsed.argument, on=ctx.today, language=ctx.language)
     return inquiry.render(ctx.language), REPLY
+
+
+def _verify(ctx: Context, parsed: Parsed) -> Reply:
+    if not parsed.argument:
+        return text("verify.usage", ctx.language), REPLY
+    answer = verify_reference(session=ctx.session, reference=parsed.argument, on=ctx.today, language=ctx.language)
+    return answer.render(ctx.language), REPLY
 
 
 def _bills(ctx: Context, parsed: Parsed) -> Reply:
@@ -193,4 +201,5 @@ def _code_key(msisdn: str, code: str) -> str:
 _HANDLERS: dict[str, Callable[[Context, Parsed], Reply]] = {
     parsing.STATUS: _status, parsing.BILL: _bill, parsing.BILLS: _bills, parsing.PAY: _pay, parsing.YES: _yes,
     parsing.LANG: _lang, parsing.STOP: _stop, parsing.START: _start, parsing.HELP: _help,
+    parsing.VERIFY: _verify,
 }

@@ -19,6 +19,8 @@ from datetime import timedelta
 from app import metrics
 from app.bus import Event
 from app.citizens.identity import mask_msisdn
+from app.messages import clear_text
+from app.messages.redaction import carries_code
 from app.queue import SMS
 from app.runtime import Runtime, current
 from app.timeutil import utcnow
@@ -87,7 +89,8 @@ def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
         for item in items:
             started = time.perf_counter()
             try:
-                outcomes.append(Outcome(item, name, result=provider.send(to=item.to, body=item.body, kind=item.kind)))
+                body = _body_to_send(runtime, item)
+                outcomes.append(Outcome(item, name, result=provider.send(to=item.to, body=body, kind=item.kind)))
             except SendFailed as exc:
                 metrics.observe_sms_send(name, "failed", time.perf_counter() - started)
                 log.warning("sms %s via %s failed: %s (retryable=%s)", item.id, name, exc.code, exc.retryable)
@@ -97,6 +100,23 @@ def _send_all(runtime: Runtime, claimed: list[Claimed]) -> list[Outcome]:
             if name not in (CONSOLE, SIMULATOR):  # their own line / record is the message
                 log.info("sms %s [%s] to %s sent via %s", item.id, item.kind, mask_msisdn(item.to), name)
     return outcomes
+
+
+def _refs(item: Claimed) -> list[str]:
+    refs = [clear_text.for_message(item.id)]
+    if item.notification_id is not None:
+        refs.append(clear_text.for_notification(item.notification_id))
+    return refs
+
+
+def _body_to_send(runtime: Runtime, item: Claimed) -> str:
+    """The stored body, or for a code-carrying kind its clear text from Redis (never from a table)."""
+    if not carries_code(item.kind):
+        return item.body
+    body = clear_text.find(runtime.redis, *_refs(item))
+    if body is None:  # expired (or Redis lost it): a masked code is useless, the citizen asks again
+        raise SendFailed("code_expired", "the clear text of this code is gone", retryable=False)
+    return body
 
 
 def stash_report(runtime: Runtime, report: DeliveryReport) -> None:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from app.applications.tracking import looks_like_tracking_number
 from app.bills.psid import looks_like_psid
 
-STATUS, BILL, BILLS, PAY, YES, LANG, HELP, STOP, START, UNKNOWN = (
-    "STATUS", "BILL", "BILLS", "PAY", "YES", "LANG", "HELP", "STOP", "START", "UNKNOWN")
+STATUS, BILL, BILLS, PAY, YES, LANG, HELP, STOP, START, VERIFY, UNKNOWN = (
+    "STATUS", "BILL", "BILLS", "PAY", "YES", "LANG", "HELP", "STOP", "START", "VERIFY", "UNKNOWN")
 MAX_PARSED_CHARS = 200
 
 # keyword -> (command, language of the keyword; None when it is shared, like BILL)
@@ -27,6 +27,9 @@ _add(STATUS, "en", "STATUS", "STAT", "TRACK", "CHECK")
 _add(STATUS, "ur-Latn", "HALAT", "HAALAT", "HALAAT", "SURATEHAL")
 _add(STATUS, "ur", "حالت", "اسٹیٹس", "سٹیٹس", "صورتحال")
 _add(BILL, None, "BILL", "BIL")
+_add(VERIFY, "en", "VERIFY", "GENUINE", "REAL")
+_add(VERIFY, "ur-Latn", "TASDEEQ", "TASDIQ")
+_add(VERIFY, "ur", "تصدیق")
 _add(BILL, "ur", "بل")
 _add(BILLS, None, "BILLS")
 _add(BILLS, "ur", "بلز", "بل‌ز")

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 
 from app import metrics
 from app.runtime import current
+from app.webhook_edge import guard
 from sms import jobs
 from sms.providers import SMS_ADAPTERS
 from sms.providers.base import MalformedWebhook, SmsProvider, WebhookRequest
@@ -23,6 +24,7 @@ from sms.webhooks import receive_text
 log = logging.getLogger("rabta.sms")
 
 bp = Blueprint("sms", __name__)
+guard(bp)
 
 
 def _plain(body: str, status: int) -> Response:

@@ -41,6 +41,7 @@ class Claimed:
     body: str
     kind: str
     attempt: int
+    notification_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,10 @@ def claim(*, session: Session, ids: list[int], token: str, now: datetime) -> lis
     )
     rows = session.execute(
         select(col(OutboundMessage.id), col(OutboundMessage.to), col(OutboundMessage.body),
-               col(OutboundMessage.kind), col(OutboundMessage.attempts))
+               col(OutboundMessage.kind), col(OutboundMessage.attempts), col(OutboundMessage.notification_id))
         .where(col(OutboundMessage.claim_token) == token).order_by(col(OutboundMessage.id))
     ).all()
-    return [Claimed(id=r[0], to=r[1], body=r[2], kind=r[3], attempt=r[4]) for r in rows]
+    return [Claimed(id=r[0], to=r[1], body=r[2], kind=r[3], attempt=r[4], notification_id=r[5]) for r in rows]
 
 
 def due_for_sending(*, session: Session, now: datetime, grace: timedelta = timedelta(seconds=30),

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from redis import Redis
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,9 @@ from sqlmodel import Session, col, select
 from app.bus import Event, record
 from app.citizens.identity import normalise_msisdn
 from app.errors import InvalidPhoneNumber
+from app.messages import clear_text
 from app.messages.gsm7 import SegmentInfo, count_segments, normalise_look_alikes
+from app.messages.redaction import carries_code, redact
 from app.notifications.models import Notification
 from app.timeutil import utcnow
 from sms.models import QUEUED, SENT, InboundMessage, OutboundMessage
@@ -67,23 +70,31 @@ class SmsQueued(Event):
 
 
 def send_sms(*, session: Session, to: str, body: str, kind: str, citizen_id: int | None = None,
-             in_reply_to: int | None = None) -> OutboundMessage:
-    """Owe `to` a reply (an essential text: it goes whatever the citizen's reminder preference)."""
+             in_reply_to: int | None = None, redis: Redis | None = None) -> OutboundMessage:
+    """Owe `to` a reply (an essential text: it goes whatever the citizen's reminder preference).
+    A kind that carries a code is stored redacted; its clear text waits in Redis (so pass `redis`)."""
     text, info = _prepared(body)
-    message = OutboundMessage(to=e164(to), body=text, kind=kind[:40], citizen_id=citizen_id, essential=True,
-                              in_reply_to=in_reply_to, segments=info.segments, encoding=info.encoding)
+    secret = carries_code(kind)
+    if secret and redis is None:
+        raise ValueError(f"a {kind} text carries a code: pass redis for its clear text")
+    message = OutboundMessage(to=e164(to), body=redact(text, kind), kind=kind[:40], citizen_id=citizen_id,
+                              essential=True, in_reply_to=in_reply_to, segments=info.segments,
+                              encoding=info.encoding)
     session.add(message)
     session.flush()
+    if secret and redis is not None:
+        clear_text.keep(redis, clear_text.for_message(message.id or 0), text)
     record(session, SmsQueued(message.id or 0))
     return message
 
 
 def record_reply(*, session: Session, to: str, body: str, provider: str, citizen_id: int | None,
-                 in_reply_to: int | None) -> OutboundMessage:
+                 in_reply_to: int | None, kind: str = "reply") -> OutboundMessage:
     """A reply that went back inside the webhook response (TwiML): kept for history, nothing to send.
-    `to` is the sender's number as we recorded it (a short code stays a short code)."""
+    `to` is the sender's number as we recorded it (a short code stays a short code). `kind` is what the
+    reply is (a PAY code is kept redacted: its clear text only ever travelled in the response)."""
     text, info = _prepared(body)
-    message = OutboundMessage(to=to[:20], body=text, kind="reply", citizen_id=citizen_id, status=SENT,
+    message = OutboundMessage(to=to[:20], body=redact(text, kind), kind="reply", citizen_id=citizen_id, status=SENT,
                               provider=provider, provider_status="twiml", in_reply_to=in_reply_to,
                               segments=info.segments, encoding=info.encoding, sent_at=utcnow())
     session.add(message)

@@ -62,10 +62,10 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
             return None
         if reply_inline:
             record_reply(session=session, to=msisdn, body=result.reply, provider=inbound.provider,
-                         citizen_id=result.citizen_id, in_reply_to=record.id)
+                         citizen_id=result.citizen_id, in_reply_to=record.id, kind=result.kind)
         elif msisdn.startswith("+"):
             send_sms(session=session, to=msisdn, body=result.reply, kind=result.kind,
-                     citizen_id=result.citizen_id, in_reply_to=record.id)
+                     citizen_id=result.citizen_id, in_reply_to=record.id, redis=runtime.redis)
         else:  # no number we can text back (a short code or garbage): recorded, not answered
             log.info("no reply to unusable sender %s", mask_msisdn(msisdn))
             return None

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -113,3 +114,19 @@ def wait_for_no_descendants(timeout: float) -> dict[int, str]:
             os.kill(pid, signal.SIGKILL)
     _reap_zombies()
     return left
+
+
+def as_received(runtime: Any, message: Any) -> str:
+    """The text the phone got for an outbound message: the table keeps a code-carrying text redacted, its clear
+    text waits in Redis for the send job (`app.messages.clear_text`)."""
+    from app.messages import clear_text
+    from app.messages.redaction import carries_code
+
+    if not carries_code(message.kind):
+        return str(message.body)
+    refs = [clear_text.for_message(message.id)]
+    if message.notification_id is not None:
+        refs.append(clear_text.for_notification(message.notification_id))
+    body = clear_text.find(runtime.redis, *refs)
+    assert body is not None, f"the clear text of message {message.id} is gone"
+    return body

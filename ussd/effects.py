@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from redis import Redis
@@ -30,7 +30,6 @@ from app.citizens.service import (
     get_citizen,
     get_or_create_by_msisdn,
     register_citizen,
-    set_cnic,
     set_language,
 )
 from app.db import Database
@@ -40,6 +39,7 @@ from app.errors import (
     BillBlocked,
     BillNotFound,
     BillNotPayable,
+    IdentityNotVerified,
     InvalidPsid,
     InvalidTrackingNumber,
     PaymentInFlight,
@@ -49,11 +49,16 @@ from app.errors import (
     ValidationFailed,
     WrongPin,
 )
+from app.identity.port import IdentityPort
+from app.identity.sandbox import SandboxIdentity
+from app.identity.service import link_cnic
+from app.identity.simswap import arm_sim_swap_hold
 from app.messages.formatting import format_date, format_money
 from app.timeutil import local_today
 from payments.payability import ALREADY_PAID, IN_FLIGHT, IS_BLOCKED, UNKNOWN, payability_of
 from payments.providers import Wallets
 from payments.service import start_payment as start
+from payments.verification import verify_reference
 from ussd import store
 from ussd.engine import Effect, Outcome, State
 from ussd.render import display_language, t
@@ -71,6 +76,8 @@ class Context:
     region: str
     wallets: Wallets
     zone: str  # the deployment's time zone: a bill's price is the price on the citizen's calendar day
+    identity: IdentityPort = field(default_factory=SandboxIdentity)  # proof that a number holds a CNIC
+    sim_swap_hold_hours: int = 24
 
     def today(self) -> date:
         return local_today(self.zone)
@@ -80,6 +87,12 @@ EffectFunction = Callable[[Context, State, Effect], Outcome]
 
 
 def begin(ctx: Context, state: State, effect: Effect) -> Outcome:
+    if ctx.identity.sim_changed_recently(state.phone):  # rare: arm the hold (and tell the number) once
+        with ctx.db.transaction() as session:
+            changed = find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
+            if changed is not None:
+                arm_sim_swap_hold(session=session, citizen=changed, identity=ctx.identity,
+                                  hours=ctx.sim_swap_hold_hours)
     with ctx.db.transaction(immediate=False) as session:
         citizen = find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
         updates = {"citizen_id": citizen.id, "language": citizen.language,
@@ -192,6 +205,14 @@ def lookup_status(ctx: Context, state: State, effect: Effect) -> Outcome:
     return Outcome(effect.task, "found", data={"status_text": view.render(lang)})
 
 
+def verify(ctx: Context, state: State, effect: Effect) -> Outcome:
+    lang = display_language(state.language)
+    with ctx.db.transaction(immediate=False) as session:
+        answer = verify_reference(session=session, reference=str(effect.args["reference"]), on=ctx.today(),
+                                  language=lang)
+    return Outcome(effect.task, "answered", data={"verify_text": answer.render(lang)})
+
+
 def _pin_digest(ctx: Context, state: State, pin: str) -> str:
     """Keyed and bound to the session: what we hold between the two PIN entries, never the PIN."""
     message = f"ussd-new-pin:{state.session_id}:{pin}".encode()
@@ -221,14 +242,20 @@ def link_account(ctx: Context, state: State, effect: Effect) -> Outcome:
                                            region=ctx.region))
             if citizen.pin_hash:  # set meanwhile (another channel): prove it first
                 return Outcome(effect.task, "has_pin", data={"_pin_digest": None}, updates={"has_pin": True})
-            set_cnic(session=session, citizen=citizen, cnic=str(effect.args["cnic"]))
             change_pin(session=session, citizen=citizen, new_pin=pin)
+            linked = link_cnic(session=session, citizen=citizen, cnic=str(effect.args["cnic"]),
+                               identity=ctx.identity)
             citizen_id, cnic = citizen.id, citizen.cnic
+    except IdentityNotVerified:
+        return Outcome(effect.task, "not_verified", data={"_pin_digest": None})
     except AlreadyExists:
         return Outcome(effect.task, "cnic_taken", data={"_pin_digest": None})
     except ValidationFailed as exc:
         outcome = "cnic_fixed" if "cnic" in exc.field_errors else "weak"
         return Outcome(effect.task, outcome, data={"_pin_digest": None})
+    if linked.outcome == "pending":  # the PIN is set; the CNIC waits for an officer
+        return Outcome(effect.task, "pending", data={"_pin_digest": None},
+                       updates={"citizen_id": citizen_id, "has_pin": True})
     log.info("USSD linked citizen=%s cnic=%s", citizen_id, mask_cnic(cnic))
     return Outcome(effect.task, "linked", data={"_pin_digest": None, "cnic": mask_cnic(cnic)},
                    updates={"citizen_id": citizen_id, "has_pin": True})
@@ -245,12 +272,17 @@ def link_with_pin(ctx: Context, state: State, effect: Effect) -> Outcome:
             citizen = find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
             if citizen is None:
                 return Outcome(effect.task, "error")
-            set_cnic(session=session, citizen=citizen, cnic=str(effect.args["cnic"]))
+            linked = link_cnic(session=session, citizen=citizen, cnic=str(effect.args["cnic"]),
+                               identity=ctx.identity)
             citizen_id, cnic = citizen.id, citizen.cnic
+    except IdentityNotVerified:
+        return Outcome(effect.task, "not_verified")
     except AlreadyExists:
         return Outcome(effect.task, "cnic_taken")
     except ValidationFailed:
         return Outcome(effect.task, "cnic_fixed")
+    if linked.outcome == "pending":
+        return Outcome(effect.task, "pending")
     log.info("USSD linked citizen=%s cnic=%s (PIN kept)", citizen_id, mask_cnic(cnic))
     return Outcome(effect.task, "linked", data={"cnic": mask_cnic(cnic)}, updates={"citizen_id": citizen_id})
 
@@ -272,6 +304,7 @@ EFFECTS: dict[str, EffectFunction] = {
     "start_payment": start_payment,
     "my_bills": my_bills,
     "lookup_status": lookup_status,
+    "verify_reference": verify,
     "hold_pin": hold_pin,
     "link_account": link_account,
     "link_with_pin": link_with_pin,

@@ -16,6 +16,7 @@ from app.bills.psid import normalise_psid
 from app.citizens.identity import normalise_cnic
 from app.citizens.pins import looks_like_pin, pin_required_to_pay
 from app.errors import ValidationFailed
+from payments.verification import normalise_reference
 
 MAX_INPUT_CHARS = 64  # nothing a caller legitimately types is longer
 _CHOICE = re.compile(r"^\d{1,3}$")
@@ -57,6 +58,10 @@ def parse_cnic(raw: str) -> str:
     return _normalised(raw, normalise_cnic, "error.invalid_cnic")
 
 
+def parse_reference(raw: str) -> str:
+    return _normalised(raw, normalise_reference, "error.invalid_reference")
+
+
 def parse_pin(raw: str) -> str:
     value = _bounded(raw, "ussd.reason.pin_format")
     if not looks_like_pin(value):
@@ -77,6 +82,7 @@ PARSERS: dict[str, Callable[[str], str]] = {
     "tracking": parse_tracking,
     "cnic": parse_cnic,
     "pin": parse_pin,
+    "reference": parse_reference,
 }
 
 # Branch tests read only the session state (duck-typed to avoid an import cycle).

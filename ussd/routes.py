@@ -20,9 +20,12 @@ import re
 from flask import Blueprint, Response, request
 from redis import RedisError
 
+from app import ratelimit
 from app.citizens.identity import mask_msisdn, normalise_msisdn
-from app.errors import InvalidPhoneNumber
+from app.errors import InvalidPhoneNumber, RateLimited
+from app.ratelimit import Limit
 from app.runtime import current
+from app.webhook_edge import guard
 from app.webhooks import at_token_ok
 from ussd.gateway import UssdRequest
 from ussd.render import Reply, t
@@ -30,6 +33,15 @@ from ussd.render import Reply, t
 log = logging.getLogger("rabta.ussd")
 
 bp = Blueprint("ussd", __name__, url_prefix="/ussd")
+
+
+def _refuse_at_edge(reason: str) -> Response:
+    return _plain("END " + t("ussd.end.bad_request", current().settings.DEFAULT_LANGUAGE), 400)
+
+
+# `text` is the caller's keypress history: garbage in it is answered by the menu ("Invalid choice"), and AT
+# repeats the whole history on every hop, so it gets a larger bound than other fields.
+guard(bp, respond=_refuse_at_edge, free_text={"text": 32_768})
 
 _SESSION_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 _STATUS = re.compile(r"^[A-Za-z_]{1,32}$")
@@ -67,13 +79,27 @@ def session_callback() -> Response:
         log.warning("USSD callback with an unusable phoneNumber (session %s)", session_id)
         return _plain("END " + t("ussd.end.bad_request", language), 400)
     try:
+        _limit(session_id, phone)
         return _plain(_hop(session_id, phone, text))
+    except RateLimited:
+        log.info("USSD hop over the limit for %s (session %s)", mask_msisdn(phone), session_id[:32])
+        return _plain("END " + t("ussd.end.unavailable", language))
     except RedisError:
         log.exception("USSD session store unavailable (session %s)", session_id)
         return _plain("END " + t("ussd.end.unavailable", language))
     except Exception:  # never a 500 to a caller mid-session
         log.exception("USSD hop failed (session %s, %s)", session_id, mask_msisdn(phone))
         return _plain("END " + t("error.generic", language))
+
+
+def _limit(session_id: str, phone: str) -> None:
+    """Per number and per session (a script hammering one session, or one number opening many)."""
+    settings = current().settings
+    ratelimit.enforce(current().redis, [
+        Limit("ussd_number", phone, settings.USSD_HOPS_PER_NUMBER_PER_MINUTE),
+        Limit("ussd_session", hashlib.sha256(session_id.encode()).hexdigest()[:32],
+              settings.USSD_HOPS_PER_SESSION_PER_MINUTE),
+    ])
 
 
 def _digest(value: str) -> str:

@@ -101,6 +101,7 @@ _SCREENS: list[Screen] = [
         Option("ussd.home.status", "status.tracking"),
         Option("ussd.home.bills", "bills.load"),
         Option("ussd.home.language", "lang"),
+        Option("ussd.home.verify", "verify.reference"),
     ), nav=False),
     Menu(RESUME, "ussd.resume.title", (
         Option("ussd.resume.continue", "resume.restore"),
@@ -136,6 +137,10 @@ _SCREENS: list[Screen] = [
          args=("tracking",)),
     Menu("status.show", None, body="status_text"),
     Menu("status.unknown", "error.request_not_found"),
+    # Verify a challan/receipt (payments.verification): anyone, nothing personal
+    Prompt("verify.reference", "ussd.verify.reference", "reference", "verify.lookup", field="reference"),
+    Task("verify.lookup", "verify_reference", (("answered", "verify.show"),), args=("reference",)),
+    Menu("verify.show", None, body="verify_text"),
     # My bills
     Task("bills.load", "my_bills", (("list", "bills.list"), ("none", "bills.none"), ("no_account", "bills.link"))),
     Pick("bills.list", "ussd.bills.title", items="bills", item="ussd.bills.item", field="psid", then="pay.load"),
@@ -148,6 +153,7 @@ _SCREENS: list[Screen] = [
     Task("link.prove", "link_with_pin", (
         ("linked", "link.done_kept"), ("wrong_pin", "link.current_pin"), ("locked", "pay.locked"),
         ("cnic_taken", "link.cnic_taken"), ("cnic_fixed", "link.cnic_fixed"),
+        ("pending", "link.pending"), ("not_verified", "link.not_verified"),
     ), args=("cnic",)),
     Menu("link.done_kept", "ussd.link.done_kept", (Option("ussd.link.my_bills", "bills.load"),)),
     Prompt("link.pin", "ussd.link.pin", "pin", "link.hold"),
@@ -156,10 +162,13 @@ _SCREENS: list[Screen] = [
     Task("link.save", "link_account", (
         ("linked", "link.done"), ("mismatch", "link.pin"), ("weak", "link.pin"), ("has_pin", "link.current_pin"),
         ("cnic_taken", "link.cnic_taken"), ("cnic_fixed", "link.cnic_fixed"),
+        ("pending", "link.pending"), ("not_verified", "link.not_verified"),
     ), args=("cnic",)),
     Menu("link.done", "ussd.link.done", (Option("ussd.link.my_bills", "bills.load"),)),
     Menu("link.cnic_taken", "ussd.link.cnic_taken"),
     Menu("link.cnic_fixed", "ussd.link.cnic_fixed"),
+    Menu("link.pending", "ussd.link.pending"),
+    Menu("link.not_verified", "ussd.link.not_verified"),
     # Language
     Menu("lang", "ussd.lang.title", (
         Option("ussd.lang.en", "lang.save", "en"),

@@ -23,6 +23,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "ussd.home.status": _t("Application status", "Darkhwast ki soorat-e-haal"),
     "ussd.home.bills": _t("My bills", "Mere bills"),
     "ussd.home.language": _t("Language", "Zaban"),
+    "ussd.home.verify": _t("Verify a challan/receipt", "Challan/raseed ki tasdeeq"),
+    "ussd.verify.reference": _t("Enter the PSID or receipt number to check",
+                                "Check karne ke liye PSID ya raseed number likhein"),
     # Resume
     "ussd.resume.title": _t("Your last session was cut off.", "Aap ka pichla session toot gaya."),
     "ussd.resume.continue": _t("Continue where you left off", "Wahin se jari rakhein"),
@@ -68,6 +71,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                "Yeh CNIC kisi aur number se munsalik hai. Service centre tashreef layen."),
     "ussd.link.cnic_fixed": _t("This number is already linked to another CNIC.",
                                "Yeh number pehle se kisi aur CNIC se munsalik hai."),
+    "ussd.link.pending": _t("CNIC not confirmed for your SIM yet. An officer will check it and SMS you.",
+                            "CNIC ki SIM par tasdeeq nahi hui. Officer check kar ke SMS karega."),
+    "ussd.link.not_verified": _t("This CNIC is not registered to your SIM. Visit a service centre.",
+                                 "Yeh CNIC aap ki SIM par registered nahi. Service centre jayein."),
     # Language
     "ussd.lang.title": _t("Choose your language", "Apni zaban chunein"),
     "ussd.lang.en": _t("English", "English"),

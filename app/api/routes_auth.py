@@ -13,6 +13,8 @@ from app.auth.tokens import TokenPair, family_of, revoke_family, rotate_refresh_
 from app.citizens.identity import normalise_msisdn
 from app.citizens.service import get_or_create_by_msisdn
 from app.errors_http import request_language
+from app.identity.registry import identity_provider
+from app.identity.simswap import arm_sim_swap_hold, refuse_if_held
 from app.runtime import current
 
 log = logging.getLogger("rabta.api.auth")
@@ -47,6 +49,11 @@ def issue_tokens(body: TokenRequest) -> TokenPairOut:
     check_otp(redis=runtime.redis, secret=runtime.settings.SECRET_KEY, msisdn=msisdn, code=body.otp)
     with runtime.db.transaction() as session:
         citizen = get_or_create_by_msisdn(session=session, msisdn=msisdn, region=runtime.settings.DEFAULT_REGION)
+        held = arm_sim_swap_hold(session=session, citizen=citizen, identity=identity_provider(runtime.settings),
+                                 hours=runtime.settings.SIM_SWAP_HOLD_HOURS)
+    if held is not None:  # committed first: the hold and the message to the number stand
+        refuse_if_held(citizen)
+    with runtime.db.transaction() as session:
         pair = start_session(session=session, config=token_config(runtime), citizen_id=citizen.id or 0)
     log.info("citizen %s signed in", citizen.id)
     return _pair_out(pair)

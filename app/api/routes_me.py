@@ -10,6 +10,8 @@ from app.auth.otp import check_otp
 from app.citizens.identity import mask_cnic
 from app.citizens.models import Citizen
 from app.citizens.service import change_pin, get_citizen, update_profile
+from app.identity.registry import identity_provider
+from app.identity.service import link_cnic
 from app.runtime import current
 
 TAG = "Me"
@@ -31,12 +33,17 @@ def get_me() -> MeOut:
 @operation(bp, "PATCH", "/me", summary="Update my name, CNIC, language or preferences", tag=TAG, auth="citizen",
            body=MePatch, response=MeOut)
 def patch_me(body: MePatch) -> MeOut:
-    """The CNIC can be set once and must be a valid 13-digit CNIC not linked to another number."""
+    """The CNIC can be set once. It needs proof that this number is registered to it (the identity
+    port): without a positive answer it is refused (403 `identity_not_verified`) or held for an officer
+    (the profile then shows no CNIC until it is approved; the decision comes by SMS)."""
     prefs = body.notification_preferences
-    with current().db.transaction() as session:
+    runtime = current()
+    with runtime.db.transaction() as session:
         citizen = get_citizen(session=session, citizen_id=citizen_id())
-        update_profile(session=session, citizen=citizen, name=body.name, cnic=body.cnic, language=body.language,
+        update_profile(session=session, citizen=citizen, name=body.name, language=body.language,
                        sms_reminders=prefs.sms_reminders if prefs else None)
+        if body.cnic is not None:
+            link_cnic(session=session, citizen=citizen, cnic=body.cnic, identity=identity_provider(runtime.settings))
         return _me_out(citizen)
 
 

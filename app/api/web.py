@@ -1,20 +1,19 @@
 """Cross-cutting HTTP behaviour of the API: rate limits, CORS, its stricter Content-Security-Policy.
 
-Rate limits are fixed one-minute windows in Redis, per client IP and per credential
-(a hash of the bearer string, so even a junk token is limited), checked in one round
-trip before the view runs.
+Rate limits (`app.ratelimit`) are fixed one-minute windows in Redis, per client IP and per
+credential (a hash of the bearer string, so even a junk token is limited), checked in one
+round trip before the view runs.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 
 from flask import Flask, Response, request
 
-from app import metrics
+from app import ratelimit
 from app.api.auth import bearer_token
-from app.errors import RateLimited
+from app.ratelimit import Limit
 from app.runtime import current
 
 WINDOW_SECONDS = 60
@@ -37,28 +36,18 @@ def _is_ours(path: str) -> bool:
 
 
 def enforce_rate_limits() -> None:
-    """`before_request` for the API blueprint; CORS preflights are not counted."""
+    """`before_request` for the API blueprint; CORS preflights are not counted. With Redis down the limits
+    fail open for `RATE_LIMIT_FAIL_OPEN_SECONDS`, so endpoints that need no Redis keep answering."""
     if request.method == "OPTIONS":
         return
     runtime = current()
     settings = runtime.settings
-    window = int(time.time() // WINDOW_SECONDS)
-    checks = [(f"ip:{request.remote_addr or '-'}", settings.API_IP_RATE_LIMIT_PER_MINUTE)]
+    limits = [Limit("api_ip", request.remote_addr or "-", settings.API_IP_RATE_LIMIT_PER_MINUTE, WINDOW_SECONDS)]
     token = bearer_token()
     if token:
         digest = hashlib.sha256(token.encode()).hexdigest()[:32]
-        checks.append((f"cred:{digest}", settings.API_RATE_LIMIT_PER_MINUTE))
-    pipe = runtime.redis.pipeline(transaction=False)
-    for name, _limit in checks:
-        key = f"rabta:api:rl:{name}:{window}"
-        pipe.incr(key)
-        pipe.expire(key, WINDOW_SECONDS + 5)
-    counts = pipe.execute()[::2]
-    for (name, limit), count in zip(checks, counts, strict=True):
-        if int(count) > limit:
-            metrics.count_rate_limited("api_" + name.split(":", 1)[0])
-            retry_after = max(1, WINDOW_SECONDS - int(time.time() % WINDOW_SECONDS))
-            raise RateLimited("Too many requests; slow down.", retry_after=retry_after)
+        limits.append(Limit("api_cred", digest, settings.API_RATE_LIMIT_PER_MINUTE, WINDOW_SECONDS))
+    ratelimit.enforce_or_fail_open(runtime.redis, limits, fail_open_seconds=settings.RATE_LIMIT_FAIL_OPEN_SECONDS)
 
 
 def add_headers(response: Response) -> Response:

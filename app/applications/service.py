@@ -20,7 +20,7 @@ from app.applications.models import (
     StatusEvent,
     TrackingSequence,
 )
-from app.applications.tracking import format_tracking_number, normalise_tracking_number
+from app.applications.tracking import format_tracking_number, new_check_part, normalise_tracking_number
 from app.catalogue.models import Agency, Service
 from app.citizens.models import Citizen
 from app.errors import IllegalTransition, ServiceRequestNotFound, StaleStatus, ValidationFailed
@@ -66,7 +66,7 @@ def next_tracking_number(*, session: Session, prefix: str, year: int) -> str:
         session.add(TrackingSequence(year=year, last_value=1))
         session.flush()
         bumped = 1
-    return format_tracking_number(prefix, year, bumped)
+    return format_tracking_number(prefix, year, bumped, new_check_part())
 
 
 def submit_request(

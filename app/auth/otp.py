@@ -80,14 +80,27 @@ def send_otp(*, session: Session, redis: Redis, secret: str, msisdn: str, langua
     citizen = find_by_msisdn(session=session, msisdn=msisdn)
     queue_notification(session=session, kind="otp", template="otp.sms",
                        params={"code": code, "minutes": OTP_TTL_SECONDS // 60}, citizen=citizen,
-                       msisdn=msisdn, language=citizen.language if citizen else language)
+                       msisdn=msisdn, language=citizen.language if citizen else language, redis=redis)
     log.info("sign-in code queued for %s", mask_msisdn(msisdn))
+
+
+# KEYS lock, attempts; ARGV max, window. One atomic step: refused while locked, else the attempt is counted
+# BEFORE any comparison, so N parallel guesses compare at most MAX_WRONG codes. Returns the attempt number, or
+# -1 when the guess may not be compared at all.
+_COUNT_ATTEMPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if n > tonumber(ARGV[1]) then return -1 end
+return n
+"""
 
 
 def check_otp(*, redis: Redis, secret: str, msisdn: str, code: str) -> None:
     """Consume a correct code (single use) or count a wrong one; raises InvalidOtp / OtpLocked."""
     keys = OtpKeys.for_number(msisdn)
-    if redis.exists(keys.lock):
+    attempt = int(redis.eval(_COUNT_ATTEMPT, 2, keys.lock, keys.wrong, MAX_WRONG, LOCK_SECONDS))  # type: ignore[arg-type]
+    if attempt < 0:
         raise OtpLocked("Too many wrong codes for this number.", retry_after=_ttl(redis, keys.lock, LOCK_SECONDS))
     stored = redis.get(keys.code)
     expected = _digest(secret, msisdn, code).encode()
@@ -95,7 +108,7 @@ def check_otp(*, redis: Redis, secret: str, msisdn: str, code: str) -> None:
     if isinstance(stored, bytes) and hmac.compare_digest(stored, expected) and redis.delete(keys.code) == 1:
         redis.delete(keys.wrong)
         return
-    if _count(redis, keys.wrong, LOCK_SECONDS) >= MAX_WRONG:
+    if attempt >= MAX_WRONG:
         pipe = redis.pipeline()
         pipe.set(keys.lock, "1", ex=LOCK_SECONDS)
         pipe.delete(keys.code, keys.wrong)

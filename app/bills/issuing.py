@@ -14,7 +14,7 @@ from app.bills.service import generate_psid, inquiry_for, issue_bill
 from app.catalogue.models import Agency
 from app.citizens.identity import mask_cnic
 from app.citizens.models import Citizen
-from app.citizens.service import find_by_cnic, get_or_create_by_msisdn
+from app.citizens.service import find_citizen_by_cnic, get_or_create_by_msisdn
 from app.errors import ValidationFailed
 from app.notifications.service import queue_notification
 
@@ -35,7 +35,8 @@ def resolve_citizen(*, session: Session, cnic: str | None, msisdn: str | None, r
     that number, so the bill is waiting when they first sign in); a CNIC nobody has
     registered leaves the bill payable by PSID but addressed to no one.
     """
-    by_cnic = find_by_cnic(session=session, cnic=cnic) if cnic else None
+    # Only a number proven to hold the CNIC: a claimed but unproven CNIC is told nothing of its bills.
+    by_cnic = find_citizen_by_cnic(session=session, cnic=cnic, verified_only=True) if cnic else None
     if not msisdn:
         return by_cnic
     by_number = get_or_create_by_msisdn(session=session, msisdn=msisdn, region=region)

@@ -21,6 +21,11 @@ class CitizenBase(SQLModel):
 class Citizen(CitizenBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cnic: str | None = Field(default=None, max_length=13, unique=True)
+    # When the number was proven to belong to the CNIC (identity port or an officer); None: unproven, so
+    # bills issued to the CNIC are not announced to this number.
+    cnic_verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Until when PIN actions and new sign-ins are held after a SIM change (app.identity.simswap).
+    sim_swap_hold_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     pin_hash: str | None = Field(default=None, max_length=255)
     pin_failed_attempts: int = Field(default=0)
     pin_locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

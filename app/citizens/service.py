@@ -17,6 +17,7 @@ from app.errors import (
     DomainError,
     PinLocked,
     PinNotSet,
+    SimSwapHold,
     ValidationFailed,
     WrongPin,
 )
@@ -47,8 +48,17 @@ def get_citizen(*, session: Session, citizen_id: int) -> Citizen:
     return citizen
 
 
+def find_citizen_by_cnic(*, session: Session, cnic: str, verified_only: bool = False) -> Citizen | None:
+    """The one CNIC lookup (every channel and the console call this). `verified_only`: only a number proven
+    to belong to the CNIC (what may be told about the CNIC's bills)."""
+    citizen = session.exec(select(Citizen).where(Citizen.cnic == normalise_cnic(cnic))).first()
+    if citizen is not None and verified_only and citizen.cnic_verified_at is None:
+        return None
+    return citizen
+
+
 def find_by_cnic(*, session: Session, cnic: str) -> Citizen | None:
-    return session.exec(select(Citizen).where(Citizen.cnic == normalise_cnic(cnic))).first()
+    return find_citizen_by_cnic(session=session, cnic=cnic)
 
 
 def opted_out_of_reminders(*, session: Session, citizen_id: int | None) -> bool:
@@ -90,6 +100,8 @@ def get_or_create_by_msisdn(*, session: Session, msisdn: str, region: str = "PK"
 
 
 def set_cnic(*, session: Session, citizen: Citizen, cnic: str) -> Citizen:
+    """Record a CNIC someone vouches for (the demo seed, an agency's own register). Channels never call this:
+    a citizen's claim goes through `app.identity.service.link_cnic`, which wants proof."""
     digits = normalise_cnic(cnic)
     if citizen.cnic == digits:
         return citizen
@@ -99,7 +111,7 @@ def set_cnic(*, session: Session, citizen: Citizen, cnic: str) -> Citizen:
     if holder is not None and holder.id != citizen.id:
         raise AlreadyExists("That CNIC is linked to another number.")
     citizen.cnic = digits
-    citizen.updated_at = utcnow()
+    citizen.cnic_verified_at = citizen.updated_at = utcnow()
     session.add(citizen)
     return citizen
 
@@ -186,6 +198,8 @@ def attempt_pin(*, session: Session, citizen_id: int, pin: str) -> PinOutcome:
     if citizen is None:
         raise CitizenNotFound("No such citizen.")
     now = utcnow()
+    if citizen.sim_swap_hold_until and citizen.sim_swap_hold_until > now:  # app.identity.simswap
+        return PinOutcome(SimSwapHold("This number's SIM changed recently.", until=citizen.sim_swap_hold_until))
     if citizen.pin_locked_until and citizen.pin_locked_until > now:
         return PinOutcome(PinLocked("Too many wrong PINs. Try again later.", until=citizen.pin_locked_until))
     if not citizen.pin_hash:

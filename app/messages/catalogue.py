@@ -114,6 +114,12 @@ TEXTS: dict[str, dict[str, str]] = {
                          "ur-Latn": "Bohat ghalat PIN. 15 minute baad koshish karein."},
     "error.rate_limited": {"en": "Too many requests. Please wait.", "ur": "بہت زیادہ درخواستیں۔ انتظار کریں۔",
                            "ur-Latn": "Bohat zyada requests. Intezar karein."},
+    "error.identity_not_verified": {"en": "That CNIC is not registered to this number.",
+                                    "ur": "یہ شناختی کارڈ اس نمبر پر رجسٹرڈ نہیں۔",
+                                    "ur-Latn": "Yeh CNIC is number par registered nahi."},
+    "error.unavailable": {"en": "Rabta is busy right now. Please try again in a minute.",
+                          "ur": "رابطہ اس وقت مصروف ہے۔ ایک منٹ بعد دوبارہ کوشش کریں۔",
+                          "ur-Latn": "Rabta abhi masroof hai. Ek minute baad dobara koshish karein."},
     "error.unauthorized": {"en": "Please sign in.", "ur": "براہ کرم سائن ان کریں۔", "ur-Latn": "Sign in karein."},
     "error.forbidden": {"en": "Not allowed.", "ur": "اجازت نہیں۔", "ur-Latn": "Ijazat nahi."},
     # Sign-in, agency bills and HTTP-level problems
@@ -121,6 +127,54 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your Rabta sign-in code is {code}. It expires in {minutes} minutes. Never share it.",
         "ur": "آپ کا رابطہ سائن اِن کوڈ {code} ہے۔ یہ {minutes} منٹ میں ختم ہو جائے گا۔ کسی کو نہ بتائیں۔",
         "ur-Latn": "Aap ka Rabta sign-in code {code} hai. {minutes} minute mein khatam. Kisi ko na batayein.",
+    },
+    # VERIFY (payments.verification): what is genuine, nothing personal
+    "verify.psid": {
+        "en": "Rabta: PSID {psid} is a genuine {agency} challan for {amount}. Pay only via Rabta SMS, USSD, "
+              "app or your bank. Rabta never sends links.",
+        "ur": "رابطہ: PSID {psid} {agency} کا اصلی چالان ہے، رقم {amount}۔ ادائیگی صرف رابطہ SMS، USSD، ایپ یا بینک سے۔ "
+              "رابطہ کبھی لنک نہیں بھیجتا۔",
+        "ur-Latn": "Rabta: PSID {psid} {agency} ka asli challan hai, raqam {amount}. Adaigi sirf Rabta SMS, USSD, "
+                   "app ya bank se. Rabta kabhi link nahi bhejta.",
+    },
+    "verify.receipt": {
+        "en": "Rabta: receipt {receipt} is genuine: {amount} paid to {agency} on {date}.",
+        "ur": "رابطہ: رسید {receipt} اصلی ہے: {amount} {agency} کو {date} کو ادا ہوئے۔",
+        "ur-Latn": "Rabta: raseed {receipt} asli hai: {amount} {agency} ko {date} ko ada hue.",
+    },
+    "verify.unknown": {
+        "en": "Rabta: {reference} is not a Rabta challan or receipt. Do not pay it. Rabta never sends links.",
+        "ur": "رابطہ: {reference} رابطہ کا چالان یا رسید نہیں۔ ادائیگی نہ کریں۔ رابطہ کبھی لنک نہیں بھیجتا۔",
+        "ur-Latn": "Rabta: {reference} Rabta ka challan ya raseed nahi. Adaigi na karein. Rabta kabhi link nahi bhejta.",
+    },
+    "error.invalid_reference": {"en": "A PSID is 17 digits; a receipt is RB and 10 digits.",
+                                "ur": "PSID 17 ہندسوں کا ہوتا ہے؛ رسید RB اور 10 ہندسے۔",
+                                "ur-Latn": "PSID 17 hindson ka; raseed RB aur 10 hindse."},
+    "verify.usage": {
+        "en": "Rabta: send VERIFY and a PSID or receipt number, e.g. VERIFY 10000000000000001",
+        "ur": "رابطہ: تصدیق اور PSID یا رسید نمبر بھیجیں، مثلاً: تصدیق 10000000000000001",
+        "ur-Latn": "Rabta: TASDEEQ aur PSID ya raseed number bhejein, misal: TASDEEQ 10000000000000001",
+    },
+    "notify.sim_swap_hold": {
+        "en": "Rabta: this number's SIM was changed recently. For your safety, payments with your PIN and new "
+              "app sign-ins are paused for {hours} hours. If you did not change it, call your operator now.",
+        "ur": "رابطہ: اس نمبر کی SIM حال ہی میں بدلی گئی۔ آپ کی حفاظت کے لیے PIN سے ادائیگی اور نئے ایپ سائن ان "
+              "{hours} گھنٹے کے لیے رکے ہیں۔ اگر آپ نے نہیں بدلی تو ابھی اپنے آپریٹر کو کال کریں۔",
+        "ur-Latn": "Rabta: is number ki SIM haal hi mein badli gayi. Hifazat ke liye PIN se adaigi aur naye app "
+                   "sign-in {hours} ghante ke liye ruke hain. Agar aap ne nahi badli to abhi operator ko call karein.",
+    },
+    "error.sim_swap_hold": {"en": "This number's SIM changed recently. Please try again after 24 hours.",
+                            "ur": "اس نمبر کی SIM حال ہی میں بدلی گئی۔ 24 گھنٹے بعد کوشش کریں۔",
+                            "ur-Latn": "Is number ki SIM haal hi mein badli. 24 ghante baad koshish karein."},
+    "notify.cnic_link_approved": {
+        "en": "Rabta: an officer confirmed CNIC {cnic} for this number. Bills for it will come here.",
+        "ur": "رابطہ: افسر نے اس نمبر کے لیے شناختی کارڈ {cnic} کی تصدیق کر دی۔ اس کے بل یہاں آئیں گے۔",
+        "ur-Latn": "Rabta: officer ne is number ke liye CNIC {cnic} ki tasdeeq kar di. Us ke bill yahan aayenge.",
+    },
+    "notify.cnic_link_rejected": {
+        "en": "Rabta: CNIC {cnic} could not be linked to this number. Visit a service centre with your CNIC.",
+        "ur": "رابطہ: شناختی کارڈ {cnic} اس نمبر سے منسلک نہ ہو سکا۔ شناختی کارڈ کے ساتھ سروس سینٹر جائیں۔",
+        "ur-Latn": "Rabta: CNIC {cnic} is number se munsalik na ho saka. CNIC ke saath service centre jayein.",
     },
     "notify.bill_issued": {
         "en": "Rabta: new bill. {bill}",

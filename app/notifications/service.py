@@ -14,13 +14,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from redis import Redis
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.bus import Event, record
 from app.citizens.models import Citizen
 from app.citizens.service import opted_out_of_reminders
-from app.messages import text
+from app.messages import clear_text, text
+from app.messages.redaction import carries_code, redact
 from app.notifications.models import (
     OUTBOX_DISPATCHED,
     OUTBOX_FAILED,
@@ -48,22 +50,34 @@ def queue_notification(
     *, session: Session, kind: str, template: str, params: dict[str, Any],
     citizen: Citizen | None = None, msisdn: str | None = None, language: str | None = None,
     essential: bool = True, dedupe_key: str | None = None, channel: str = SMS_CHANNEL,
+    redis: Redis | None = None,
 ) -> Notification | None:
     """Write an outbox row in the caller's transaction. With a `dedupe_key` seen
-    before, nothing is written and None is returned (a notification is owed once)."""
+    before, nothing is written and None is returned (a notification is owed once).
+
+    A kind that carries a one-time code (`redaction.carries_code`) is stored redacted, body and params,
+    and its clear text goes to Redis only (`app.messages.clear_text`), so such a kind needs `redis`."""
     if dedupe_key and session.exec(select(Notification.id).where(Notification.dedupe_key == dedupe_key)).first():
         return None
     number = msisdn or (citizen.msisdn if citizen else None)
     if not number:
         raise ValueError("a notification needs a citizen or a number")
     lang = language or (citizen.language if citizen else "en")
+    body = text(template, lang, **params)
+    secret = carries_code(kind)
+    if secret and redis is None:
+        raise ValueError(f"a {kind} notification carries a code: pass redis for its clear text")
+    stored = {key: redact(str(value), kind) if secret and isinstance(value, str) else value
+              for key, value in params.items()}
     notification = Notification(
         citizen_id=citizen.id if citizen else None, msisdn=number, language=lang, kind=kind,
-        essential=essential, body=text(template, lang, **params), params={"template": template, **params},
+        essential=essential, body=redact(body, kind), params={"template": template, **stored},
         dedupe_key=dedupe_key, channel=channel,
     )
     session.add(notification)
     session.flush()
+    if secret and redis is not None:
+        clear_text.keep(redis, clear_text.for_notification(notification.id or 0), body)
     record(session, NotificationQueued(notification.id or 0))
     return notification
 

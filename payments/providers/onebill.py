@@ -20,6 +20,7 @@ UNKNOWN_CONSUMER = "01"
 BLOCKED_CONSUMER = "02"
 DUPLICATE_OR_BAD_TRANSACTION = "03"
 INVALID_DATA = "04"
+SERVICE_FAIL = "05"  # the biller cannot answer now (database or Redis down): the bank retries later
 
 _DIGITS = re.compile(r"^\d{1,24}$")
 _AMOUNT = re.compile(r"^\d{12}$")

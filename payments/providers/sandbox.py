@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 SIGNATURE_HEADER = "X-Sandbox-Signature"
 TIMESTAMP_HEADER = "X-Sandbox-Timestamp"
+# ASCII digits only, at most 12 (str.isdigit() accepts "٣" and int() of 5,000 digits raises): checked first.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}", re.ASCII)
 STATES = {"pending": CHARGE_PENDING, "succeeded": CHARGE_SUCCEEDED, "failed": CHARGE_FAILED}
 
 
@@ -151,13 +154,15 @@ class SandboxWallet(WalletProvider):
             raise MalformedCallback(str(exc)) from exc
 
     def _verify(self, body: bytes, headers: Mapping[str, str]) -> None:
-        timestamp = headers.get(TIMESTAMP_HEADER, "")
-        given = headers.get(SIGNATURE_HEADER, "")
-        if not timestamp.isdigit() or not given:
+        timestamp = str(headers.get(TIMESTAMP_HEADER, ""))
+        given = str(headers.get(SIGNATURE_HEADER, ""))
+        if not _TIMESTAMP.fullmatch(timestamp) or not given:
             raise InvalidSignature("missing signature or timestamp")
         if abs(time.time() - int(timestamp)) > self.tolerance:
             raise InvalidSignature("stale timestamp")
-        if not hmac.compare_digest(sign(self.secret, timestamp, body), given.removeprefix("sha256=")):
+        # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (an unauthenticated 500).
+        expected = sign(self.secret, timestamp, body).encode()
+        if not hmac.compare_digest(expected, given.removeprefix("sha256=").encode("utf-8", "replace")):
             raise InvalidSignature("signature mismatch")
 
 

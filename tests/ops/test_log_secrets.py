@@ -18,11 +18,12 @@ from app.runtime import Runtime
 from app.settings import Settings
 from payments.models import Payment
 from sms.models import OutboundMessage
-from tests.fixtures.api import agency_headers
+from tests.fixtures.api import agency_headers, last_otp
 from tests.fixtures.ops import Process, Processes
 from tests.fixtures.payments import ONEBILL_PASSWORD, SANDBOX_SECRET, PaymentPorts, RunningSandbox, wait_until
 from tests.fixtures.ussd import AYESHA, AYESHA_PIN, BILAL
 from tests.payments.helpers import basic_auth, payment_payload
+from tests.support import as_received
 
 AT_TOKEN = "at-token-9f8e7d6c5b"
 SECRET_KEY = "log-test-secret-key-4b1c9e"
@@ -101,7 +102,7 @@ def test_no_secret_or_personal_number_reaches_any_log_line(
     journeys.sms(AYESHA, "STATUS DOM-2026-000001", "log-1")
     journeys.sms(AYESHA, "PAY 10000000000000002", "log-2")
     offer = journeys.newest(OutboundMessage, "pay_code")
-    pay_code = re.search(r"\b(\d{6})\b", offer.body)
+    pay_code = re.search(r"\b(\d{6})\b", as_received(runtime, offer))
     assert pay_code is not None
     journeys.codes.append(pay_code.group(1))
     journeys.sms(AYESHA, f"YES {pay_code.group(1)}", "log-3")
@@ -114,7 +115,8 @@ def test_no_secret_or_personal_number_reaches_any_log_line(
         "due_date": "2030-01-31", "citizen_msisdn": BILAL})
     assert issued.status_code == 201, issued.text
     assert journeys.api("POST", "/auth/otp", json={"msisdn": BILAL}).status_code == 202
-    otp = str(journeys.newest(Notification, "otp").params["code"])
+    journeys.newest(Notification, "otp")
+    otp = last_otp(runtime, BILAL)
     journeys.codes.append(otp)
     tokens = journeys.api("POST", "/auth/token", json={"msisdn": BILAL, "otp": otp}).json()
     journeys.secrets += [tokens["access_token"], tokens["refresh_token"]]

@@ -37,7 +37,8 @@ NUMBER = "+923001110001"
 def owe(runtime: Runtime, body: str = "Rabta: your application moved on.", to: str = NUMBER, kind: str = "test",
         citizen_id: int | None = None) -> int:
     with runtime.db.transaction() as session:
-        return send_sms(session=session, to=to, body=body, kind=kind, citizen_id=citizen_id).id or 0
+        return send_sms(session=session, to=to, body=body, kind=kind, citizen_id=citizen_id,
+                        redis=runtime.redis).id or 0
 
 
 def test_a_status_change_reaches_the_citizen_through_the_twilio_sdk(
@@ -100,7 +101,8 @@ def test_a_notification_drained_twice_is_sent_once(runtime: Runtime, session: Se
     from sms.service import dispatch_notification
 
     with runtime.db.transaction() as tx:
-        note = queue_notification(session=tx, kind="otp", template="error.generic", params={}, msisdn=NUMBER)
+        note = queue_notification(session=tx, kind="otp", template="error.generic", params={}, msisdn=NUMBER,
+                                  redis=runtime.redis)
         assert note is not None
         dispatch(session=tx, notification=note, dispatchers={"sms": dispatch_notification})
         dispatch(session=tx, notification=note, dispatchers={"sms": dispatch_notification})

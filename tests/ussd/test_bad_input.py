@@ -17,7 +17,7 @@ from ussd.store import session_key
 HOME_TITLE = "Rabta govt services"
 
 
-@pytest.mark.parametrize("typed", ["abc", "1*2", "#", "*", "1#", "😀", "ایک", "۱", "  ", "5", "99", "-1", "1.0",
+@pytest.mark.parametrize("typed", ["abc", "1*2", "#", "*", "1#", "😀", "ایک", "۱", "  ", "6", "99", "-1", "1.0",
                                    "x" * 10_000])
 def test_a_bad_menu_choice_reprompts_the_same_menu_with_a_reason(
         demo: None, dial: Callable[..., UssdCall], typed: str) -> None:

@@ -79,6 +79,7 @@ def _data_variants(runtime: Runtime, language: str, ids: dict[str, str]) -> list
     base.update(run("lookup_status", tracking=ids["tracking"]))
     base.update(run("load_bill", psid=ids["unpaid"]))
     base.update(run("start_payment", psid=ids["unpaid"]))
+    base.update(run("verify_reference", reference=ids["unpaid"]))
     base["wallets"] = [{"value": "sandbox", "title": "Sandbox wallet"}, {"value": "jazzcash", "title": "JazzCash"}]
     variants = [base]
     for key in ("overdue", "paid", "blocked"):

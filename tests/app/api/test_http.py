@@ -119,6 +119,6 @@ def test_an_ip_over_its_limit_gets_429_even_without_a_token(strict_app: Flask) -
 def test_rate_limits_are_kept_in_redis_per_window(strict_app: Flask) -> None:
     runtime: Runtime = strict_app.extensions["rabta"]
     strict_app.test_client().get("/api/v1/services")
-    keys = [k.decode() for k in runtime.redis.scan_iter("rabta:api:rl:*")]
-    assert len(keys) == 1 and keys[0].startswith("rabta:api:rl:ip:")
+    keys = [k.decode() for k in runtime.redis.scan_iter("rabta:rl:api_*")]
+    assert len(keys) == 1 and keys[0].startswith("rabta:rl:api_ip:")
     assert 0 < runtime.redis.ttl(keys[0]) <= 65

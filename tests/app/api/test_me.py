@@ -21,11 +21,11 @@ def test_me_shows_the_masked_cnic_and_never_the_pin(client: FlaskClient, ayesha:
 def test_a_new_citizen_sets_name_cnic_language_and_preferences(client: FlaskClient, runtime: Runtime) -> None:
     citizen = sign_in(client, runtime, FRESH)
     response = client.patch("/api/v1/me", headers=citizen.headers, json={
-        "name": "Sana Malik", "cnic": "3520298765431", "language": "ur-Latn",
+        "name": "Sana Malik", "cnic": "3520298762223", "language": "ur-Latn",
         "notification_preferences": {"sms_reminders": False}})
     assert response.status_code == 200
     assert response.json["name"] == "Sana Malik"
-    assert response.json["cnic"] == "*****-****543-1"
+    assert response.json["cnic"] == "*****-****222-3"
     assert response.json["language"] == "ur-Latn"
     assert response.json["notification_preferences"] == {"sms_reminders": False}
     assert client.get("/api/v1/me", headers=citizen.headers).json == response.json
@@ -47,7 +47,9 @@ def test_an_invalid_cnic_or_language_is_a_field_error(client: FlaskClient, ayesh
 def test_a_cnic_linked_to_another_number_is_refused(client: FlaskClient, runtime: Runtime, demo: None) -> None:
     citizen = sign_in(client, runtime, FRESH)
     response = client.patch("/api/v1/me", headers=citizen.headers, json={"cnic": "35202-1234567-2"})
-    assert response.status_code == 409 and response.json["code"] == "already_exists"
+    # The identity port says this number is not registered to Ayesha's CNIC: no claim without proof.
+    assert response.status_code == 403 and response.json["code"] == "identity_not_verified"
+    assert client.get("/api/v1/me", headers=citizen.headers).json["cnic"] is None
 
 
 def test_unknown_profile_fields_are_rejected(client: FlaskClient, ayesha: SignedIn) -> None:

@@ -18,7 +18,7 @@ from app.runtime import Runtime
 from tests.fixtures.api import SignedIn, last_otp, sign_in
 from tests.fixtures.ussd import UssdCall
 
-FRESH, FIRST_PIN, CNIC = "+923459876543", "4826", "35202-7777777-1"
+FRESH, FIRST_PIN, CNIC = "+923459876543", "4826", "35202-7776654-3"
 
 
 def _citizen(session: Session, msisdn: str) -> Citizen:

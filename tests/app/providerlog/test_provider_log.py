@@ -46,7 +46,7 @@ def test_an_outbound_sms_is_kept_with_status_timing_and_its_code_and_number_reda
     with runtime.db.transaction() as tx:
         citizen = make_citizen(tx, msisdn="+923001234567")
         queue_notification(session=tx, kind="otp", template="otp.sms", params={"code": SECRET_CODE, "minutes": 5},
-                           citizen=citizen)
+                           citizen=citizen, redis=runtime.redis)
     run_jobs()
     assert len(fake_twilio.requests) == 1 and SECRET_CODE in fake_twilio.requests[0].form["Body"]
 
