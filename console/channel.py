@@ -3,7 +3,15 @@
 
 from app.channels import Channel
 from app.officers.cli import officers_group
-from console import exports, views_applications, views_auth, views_bills, views_payments, views_people  # noqa: F401
+from console import (  # noqa: F401  (importing a views module registers its routes)
+    exports,
+    views_applications,
+    views_auth,
+    views_bills,
+    views_identity,
+    views_payments,
+    views_people,
+)
 from console.texts import TEXTS
 from console.web import bp, install
 
