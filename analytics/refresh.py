@@ -173,17 +173,20 @@ def refresh_source(db: Database, source: Source, zone_name: str) -> int:
     return len(hours)
 
 
-def refresh(db: Database, zone_name: str) -> dict[str, float]:
-    """Every source, then the backlog snapshot; returns seconds per source (for the CLI and the benchmark)."""
+def refresh(db: Database, zone_name: str, hours: dict[str, int] | None = None) -> dict[str, float]:
+    """Every source, then the backlog snapshot; returns seconds per source (for the CLI and the benchmark)
+    and fills `hours` (source -> hours recomputed) when given. Quiet when nothing changed."""
     from analytics.backlog import snapshot_backlog
 
     timings: dict[str, float] = {}
     for source in sources(postgres=not db.is_sqlite):
         began = time.perf_counter()
-        hours = refresh_source(db, source, zone_name)
+        recomputed = refresh_source(db, source, zone_name)
         timings[source.name] = time.perf_counter() - began
-        log.info("analytics refresh: %s, %d hour(s) recomputed in %.2fs", source.name, hours,
-                 timings[source.name])
+        if hours is not None:
+            hours[source.name] = recomputed
+        log.log(logging.INFO if recomputed else logging.DEBUG, "analytics refresh: %s, %d hour(s) recomputed in "
+                "%.2fs", source.name, recomputed, timings[source.name])
     began = time.perf_counter()
     with db.transaction() as session:
         snapshot_backlog(session, utcnow(), not db.is_sqlite)
