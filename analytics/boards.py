@@ -3,8 +3,10 @@ previous period) and its charts. Pure functions of `Figures`, so the routes only
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -37,6 +39,23 @@ class Board:
     kpis: list[Kpi]
     charts: list[Chart]
     notes: list[str]
+
+
+def board_to_json(board: Board) -> str:
+    """A cached board as JSON (never pickle: a value read back from Redis must not be able to run code)."""
+    return json.dumps(asdict(board), default=lambda value: {"date": value.isoformat()})
+
+
+def board_from_json(text: str | bytes) -> Board:
+    def dates(value: Any) -> Any:
+        if isinstance(value, dict) and value.keys() == {"date"}:
+            return date.fromisoformat(value["date"])
+        return value
+
+    data = json.loads(text, object_hook=dates)
+    charts = [Chart(**chart) for chart in data.pop("charts")]
+    kpis = [Kpi(**kpi) for kpi in data.pop("kpis")]
+    return Board(**data, kpis=kpis, charts=charts)
 
 
 def pct(part: float, whole: float) -> float | None:

@@ -4,13 +4,12 @@ replica when there is one), scoped by `app.officers_scope.current_officer()`."""
 from __future__ import annotations
 
 import json
-import pickle
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from analytics.boards import BOARDS, Board
+from analytics.boards import BOARDS, Board, board_from_json, board_to_json
 from analytics.charts import Chart, fmt
 from analytics.queries import RANGES, Period, parse_period
 from analytics.queries import agencies as list_agencies
@@ -51,14 +50,14 @@ def _board(slug: str, officer: OfficerScope) -> tuple[Board, Period, str | None,
     key = f"{CACHE_PREFIX}:{slug}:{agency_id}:{period.key}:{period.start}:{period.end}"
     cached = redis.get(key)
     if cached:
-        board: Board = pickle.loads(cached)  # type: ignore[arg-type]  # our own value, never user input
+        board = board_from_json(cached)  # type: ignore[arg-type]
         return board, period, problem, agency_id
     session = current().read_db.session()
     try:
         board = BOARDS[slug][1](session, period, agency_id)
     finally:
         session.close()
-    redis.set(key, pickle.dumps(board), ex=CACHE_SECONDS)
+    redis.set(key, board_to_json(board), ex=CACHE_SECONDS)
     return board, period, problem, agency_id
 
 

@@ -6,10 +6,15 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
+from analytics.boards import BOARDS as COMPUTE
+from analytics.boards import board_from_json, board_to_json
+from analytics.queries import Period
 from app.catalogue.models import Agency
 from app.officers_scope import OfficerScope
 from app.runtime import Runtime
@@ -76,3 +81,11 @@ def test_every_dashboard_renders_with_a_download_per_chart(client: FlaskClient, 
         data = client.get(chart_link.replace("&amp;", "&"))
         assert data.status_code == 200 and json.loads(data.get_data())["rows"] is not None
     assert page.count("<svg") == page.count("Data table:") > 0
+
+
+def test_a_cached_board_reads_back_equal_from_json_never_pickle(two_agencies: object, session: Session) -> None:
+    today = date.today()
+    period = Period(start=today - timedelta(days=6), end=today, key="7d")
+    for slug, (_title, compute) in COMPUTE.items():
+        board = compute(session, period, None)
+        assert board_from_json(board_to_json(board)) == board, slug
