@@ -49,7 +49,7 @@ def test_texts_to_reserved_numbers_never_reach_a_provider(
         runtime: Runtime, session: Session, run_jobs: RunJobs, fake_twilio: FakeTwilio,
         fake_at: FakeAfricasTalking, client: FlaskClient, app: Flask) -> None:
     with runtime.db.transaction() as tx:
-        send_sms(session=tx, to=RESERVED, body="Rabta: your code is 123456", kind="pay_code")
+        send_sms(session=tx, to=RESERVED, body="Rabta: your code is 123456", kind="pay_code", redis=runtime.redis)
         queue_notification(session=tx, msisdn=RESERVED, kind="status_change", template="sms.bills_more",
                            params={"count": 2})
         send_sms(session=tx, to=REAL, body="Rabta: hello", kind="reply")
