@@ -11,8 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.audit.service import record
 from app.citizens.identity import mask_cnic, mask_msisdn
-from app.citizens.models import Citizen
-from app.identity.service import approve_pending_link, pending_links, reject_pending_link
+from app.identity.service import approve_pending_link, pending_links_with_numbers, reject_pending_link
 from app.runtime import current
 from console.web import bp, client_ip, officer, render, requires, t
 
@@ -21,11 +20,9 @@ from console.web import bp, client_ip, officer, render, requires, t
 @requires("admin")
 def identity_links() -> tuple[str, int]:
     with current().db.session() as db_session:
-        rows = []
-        for link in pending_links(session=db_session):
-            citizen = db_session.get(Citizen, link.citizen_id)
-            rows.append({"id": link.id, "msisdn": mask_msisdn(citizen.msisdn if citizen else None),
-                         "cnic": mask_cnic(link.cnic), "answer": link.answer, "created_at": link.created_at})
+        rows = [{"id": link.id, "msisdn": mask_msisdn(msisdn), "cnic": mask_cnic(link.cnic), "answer": link.answer,
+                 "created_at": link.created_at}
+                for link, msisdn in pending_links_with_numbers(session=db_session)]
     return render("identity.html", rows=rows)
 
 

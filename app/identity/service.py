@@ -83,6 +83,14 @@ def pending_links(*, session: Session, limit: int = 100) -> list[PendingCnicLink
     return list(session.exec(query))
 
 
+def pending_links_with_numbers(*, session: Session, limit: int = 100) -> list[tuple[PendingCnicLink, str | None]]:
+    """The held links with the number that asked for each (what an officer deciding needs to see)."""
+    links = pending_links(session=session, limit=limit)
+    numbers = {c.id: c.msisdn for c in session.exec(select(Citizen).where(
+        col(Citizen.id).in_([link.citizen_id for link in links])))} if links else {}
+    return [(link, numbers.get(link.citizen_id)) for link in links]
+
+
 def _pending(session: Session, link_id: int) -> PendingCnicLink:
     link = session.get(PendingCnicLink, link_id, with_for_update=True)
     if link is None or link.status != PENDING:
