@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     REDIS_URL: str | None = None
     SECRET_KEY: str = "dev-insecure-key"
     SECRET_KEY_PREVIOUS: str | None = None
+    # Seals CNICs at rest and keys their lookup hash (app.citizens.cnic_vault). Unset: derived from SECRET_KEY,
+    # allowed outside production only. Changing it needs the CNICs re-sealed (no rotation support yet).
+    CNIC_ENCRYPTION_KEY: str | None = None
     PUBLIC_BASE_URL: str = ""  # empty: http://127.0.0.1:$PORT (see the first-hour block below)
     DEFAULT_REGION: str = "PK"
     DEFAULT_CURRENCY: str = "PKR"
@@ -153,6 +156,8 @@ class Settings(BaseSettings):
         checks = [
             (self.SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS,
              "SECRET_KEY is missing or a placeholder: set a long random secret"),
+            ((self.CNIC_ENCRYPTION_KEY or "").strip().lower() in PLACEHOLDER_SECRETS,
+             "CNIC_ENCRYPTION_KEY is missing or a placeholder: set a long random secret (it seals CNICs at rest)"),
             (self.AT_WEBHOOKS_ENABLED and not self.AT_WEBHOOK_TOKEN,
              "AT_WEBHOOK_TOKEN is unset while the Africa's Talking routes are on (set it, or AT_WEBHOOKS_ENABLED=0)"),
             ("sandbox" in self.payment_wallets,
