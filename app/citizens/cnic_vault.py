@@ -2,8 +2,9 @@
 
 Fernet is randomised, so two seals of one CNIC differ and `cnic == x` cannot work in SQL: every equality lookup
 goes through the `cnic_hash` column (`lookup_hash`), and only `app.citizens.service` builds those queries.
-Both keys are derived from one secret, `CNIC_ENCRYPTION_KEY` (development/test fall back to SECRET_KEY;
-production refuses to start without a real one, see `Settings.production_problems`).
+Both keys are derived from one secret, `CNIC_ENCRYPTION_KEY` (a development placeholder by default; production
+refuses to start with it, see `Settings.production_problems`). It is not derived from SECRET_KEY on purpose:
+signing keys rotate (SECRET_KEY_PREVIOUS), and a new CNIC key would leave every stored CNIC unreadable.
 
 The key is process-wide because the column type (`SealedCnic`) seals and opens inside SQLAlchemy, where no
 settings are at hand: `build_runtime` calls `configure(settings)`; a process that never does (an Alembic run,
@@ -38,11 +39,6 @@ class _Keys:
 _keys: _Keys | None = None
 
 
-def cnic_secret(settings: Settings) -> str:
-    """The secret both keys come from (the settings' guard rails decide whether SECRET_KEY may stand in)."""
-    return settings.CNIC_ENCRYPTION_KEY or settings.SECRET_KEY
-
-
 def _derive(secret: str) -> _Keys:
     # Two purpose-labelled HMACs of one secret: the encryption and the lookup keys never coincide.
     fernet_key = hmac.new(secret.encode(), b"rabta-cnic-fernet-v1", hashlib.sha256).digest()
@@ -52,7 +48,7 @@ def _derive(secret: str) -> _Keys:
 
 def configure(settings: Settings) -> None:
     global _keys
-    _keys = _derive(cnic_secret(settings))
+    _keys = _derive(settings.CNIC_ENCRYPTION_KEY)
 
 
 def _current() -> _Keys:
@@ -60,7 +56,7 @@ def _current() -> _Keys:
     if _keys is None:
         from app.settings import Settings
 
-        _keys = _derive(cnic_secret(Settings()))
+        _keys = _derive(Settings().CNIC_ENCRYPTION_KEY)
     return _keys
 
 

@@ -84,10 +84,10 @@ def test_moving_a_cnic_clears_the_old_holders_hash(session: Session) -> None:
     assert find_citizen_by_cnic(session=session, cnic="4220176546543") == second
 
 
-def test_production_refuses_a_missing_cnic_key(base_settings: Settings) -> None:
+def test_production_refuses_the_placeholder_cnic_key(base_settings: Settings) -> None:
     fields = base_settings.model_dump()
     fields.update(RABTA_ENV="production", SECRET_KEY="a-real-long-secret-for-signing-0123456789",
-                  CNIC_ENCRYPTION_KEY=None)
+                  CNIC_ENCRYPTION_KEY="dev-insecure-cnic-key")
     with pytest.raises(ConfigurationError, match="CNIC_ENCRYPTION_KEY"):
         Settings(**fields)
     assert not any("CNIC_ENCRYPTION_KEY" in problem for problem in
