@@ -38,7 +38,6 @@ class Citizen(CitizenBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-
 @event.listens_for(Citizen, "before_insert")
 @event.listens_for(Citizen, "before_update")
 def _hash_follows_cnic(_mapper: Any, _connection: Any, target: Citizen) -> None:

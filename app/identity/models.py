@@ -29,7 +29,6 @@ class PendingCnicLink(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
-
 @event.listens_for(PendingCnicLink, "before_insert")
 @event.listens_for(PendingCnicLink, "before_update")
 def _hash_follows_cnic(_mapper: Any, _connection: Any, target: PendingCnicLink) -> None:
