@@ -15,6 +15,7 @@ from flask import Flask
 from app import messages, metrics, redis_conn
 from app.bus import MessageBus
 from app.channels import Channel
+from app.citizens import cnic_vault
 from app.db import Database
 from app.identity.registry import identity_provider
 from app.notifications.jobs import kick_outbox
@@ -49,6 +50,7 @@ def channels() -> tuple[Channel, ...]:
 
 
 def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime:
+    cnic_vault.configure(settings)  # the column type seals CNICs with this process-wide key
     db = Database(settings.database_url)
     replica = Database(settings.DATABASE_REPLICA_URL, read_only=True) if settings.DATABASE_REPLICA_URL else db
     redis = redis_conn.connect(settings.REDIS_URL, settings.INSTANCE_PATH.resolve(),

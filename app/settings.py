@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "dev-insecure-key"}
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "dev-insecure-key", "dev-insecure-cnic-key"}
 SANDBOX_DEFAULT_SECRET = "sandbox-wallet-dev-secret"
 
 
@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     REDIS_URL: str | None = None
     SECRET_KEY: str = "dev-insecure-key"
     SECRET_KEY_PREVIOUS: str | None = None
+    # Seals CNICs at rest and keys their lookup hash (app.citizens.cnic_vault); production wants a real one.
+    # Its own setting, not SECRET_KEY: signing keys rotate, and a changed CNIC key needs every CNIC re-sealed.
+    CNIC_ENCRYPTION_KEY: str = "dev-insecure-cnic-key"
     PUBLIC_BASE_URL: str = ""  # empty: http://127.0.0.1:$PORT (see the first-hour block below)
     DEFAULT_REGION: str = "PK"
     DEFAULT_CURRENCY: str = "PKR"
@@ -153,6 +156,8 @@ class Settings(BaseSettings):
         checks = [
             (self.SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS,
              "SECRET_KEY is missing or a placeholder: set a long random secret"),
+            (self.CNIC_ENCRYPTION_KEY.strip().lower() in PLACEHOLDER_SECRETS,
+             "CNIC_ENCRYPTION_KEY is missing or a placeholder: set a long random secret (it seals CNICs at rest)"),
             (self.AT_WEBHOOKS_ENABLED and not self.AT_WEBHOOK_TOKEN,
              "AT_WEBHOOK_TOKEN is unset while the Africa's Talking routes are on (set it, or AT_WEBHOOKS_ENABLED=0)"),
             ("sandbox" in self.payment_wallets,

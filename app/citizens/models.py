@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Column
+from sqlalchemy import Column, event
 from sqlmodel import Field, SQLModel
 
+from app.citizens.cnic_vault import SealedCnic, optional_hash
 from app.timeutil import UTCDateTime, utcnow
 
 Language = Literal["en", "ur", "ur-Latn"]
@@ -20,7 +21,10 @@ class CitizenBase(SQLModel):
 
 class Citizen(CitizenBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    cnic: str | None = Field(default=None, max_length=13, unique=True)
+    # Sealed at rest (app.citizens.cnic_vault); `cnic_hash` follows it (the listener below) and is what SQL
+    # compares: look citizens up with `app.citizens.service.find_citizen_by_cnic`, never `Citizen.cnic == x`.
+    cnic_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    cnic: str | None = Field(default=None, sa_column=Column(SealedCnic(), nullable=True))
     # When the number was proven to belong to the CNIC (identity port or an officer); None: unproven, so
     # bills issued to the CNIC are not announced to this number.
     cnic_verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
@@ -32,3 +36,10 @@ class Citizen(CitizenBase, table=True):
     sms_opt_out: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+@event.listens_for(Citizen, "before_insert")
+@event.listens_for(Citizen, "before_update")
+def _hash_follows_cnic(_mapper: Any, _connection: Any, target: Citizen) -> None:
+    # At flush, so every way of setting `cnic` (constructor, attribute, seed) keeps the lookup hash in step.
+    target.cnic_hash = optional_hash(target.cnic)

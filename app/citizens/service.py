@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from app.citizens.cnic_vault import lookup_hash
 from app.citizens.identity import mask_cnic, normalise_cnic, normalise_msisdn
 from app.citizens.models import LANGUAGES, Citizen
 from app.citizens.pins import hash_pin, pin_matches, validate_new_pin
@@ -51,10 +52,15 @@ def get_citizen(*, session: Session, citizen_id: int) -> Citizen:
 def find_citizen_by_cnic(*, session: Session, cnic: str, verified_only: bool = False) -> Citizen | None:
     """The one CNIC lookup (every channel and the console call this). `verified_only`: only a number proven
     to belong to the CNIC (what may be told about the CNIC's bills)."""
-    citizen = session.exec(select(Citizen).where(Citizen.cnic == normalise_cnic(cnic))).first()
+    citizen = _holder_of(session, normalise_cnic(cnic))
     if citizen is not None and verified_only and citizen.cnic_verified_at is None:
         return None
     return citizen
+
+
+def _holder_of(session: Session, digits: str) -> Citizen | None:
+    # CNICs are sealed at rest with a randomised cipher: SQL can only compare the keyed hash.
+    return session.exec(select(Citizen).where(Citizen.cnic_hash == lookup_hash(digits))).first()
 
 
 def find_by_cnic(*, session: Session, cnic: str) -> Citizen | None:
@@ -107,7 +113,7 @@ def set_cnic(*, session: Session, citizen: Citizen, cnic: str) -> Citizen:
         return citizen
     if citizen.cnic:
         raise ValidationFailed("A CNIC, once set, cannot be changed here.", field_errors={"cnic": "already set"})
-    holder = session.exec(select(Citizen).where(Citizen.cnic == digits)).first()
+    holder = _holder_of(session, digits)
     if holder is not None and holder.id != citizen.id:
         raise AlreadyExists("That CNIC is linked to another number.")
     citizen.cnic = digits

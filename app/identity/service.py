@@ -14,6 +14,7 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
+from app.citizens.cnic_vault import lookup_hash
 from app.citizens.identity import mask_cnic, normalise_cnic
 from app.citizens.models import Citizen
 from app.citizens.service import find_citizen_by_cnic
@@ -66,7 +67,7 @@ def _attach(session: Session, citizen: Citizen, digits: str, *, proof: str) -> N
 
 def _hold(session: Session, citizen: Citizen, digits: str, answer: str) -> PendingCnicLink:
     existing = session.exec(select(PendingCnicLink).where(
-        PendingCnicLink.citizen_id == citizen.id, PendingCnicLink.cnic == digits,
+        PendingCnicLink.citizen_id == citizen.id, PendingCnicLink.cnic_hash == lookup_hash(digits),  # sealed at rest
         PendingCnicLink.status == PENDING)).first()
     if existing is not None:
         return existing

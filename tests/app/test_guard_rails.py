@@ -24,8 +24,8 @@ def _assert_one_readable_refusal(done: subprocess.CompletedProcess[str]) -> None
     assert done.returncode != 0
     assert "Traceback" not in done.stderr, done.stderr
     assert "Rabta will not start with RABTA_ENV=production:" in done.stderr
-    for named in ("SECRET_KEY", "AT_WEBHOOK_TOKEN", "PAYMENT_PROVIDER", "SANDBOX_WALLET_SECRET", "SMS_PROVIDER",
-                  "SQLite", "Redis is the embedded one", "PUBLIC_BASE_URL"):
+    for named in ("SECRET_KEY", "CNIC_ENCRYPTION_KEY", "AT_WEBHOOK_TOKEN", "PAYMENT_PROVIDER",
+                  "SANDBOX_WALLET_SECRET", "SMS_PROVIDER", "SQLite", "Redis is the embedded one", "PUBLIC_BASE_URL"):
         assert named in done.stderr, named
 
 

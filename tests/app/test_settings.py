@@ -40,7 +40,7 @@ PRODUCTION = {
     "RABTA_ENV": "production", "SECRET_KEY": "f3b1c9e0a7d24e6b8c5f0a1d2e3b4c5d", "AT_WEBHOOK_TOKEN": "at-7d1c93e0b2",
     "PAYMENT_PROVIDER": "jazzcash", "SANDBOX_WALLET_SECRET": "9c1f5e2a7b3d", "SMS_PROVIDER": "twilio",
     "DATABASE_URL": "postgresql+psycopg://rabta@db/rabta", "REDIS_URL": "redis://cache:6379/0",
-    "PUBLIC_BASE_URL": "https://rabta.example.gov.pk",
+    "PUBLIC_BASE_URL": "https://rabta.example.gov.pk", "CNIC_ENCRYPTION_KEY": "6d2a9f41c07e4b3a8e15d9c2b7f0a364",
 }
 
 
@@ -67,6 +67,8 @@ def test_production_starts_when_every_guard_rail_is_satisfied(monkeypatch: pytes
     ({"REDIS_URL": None}, "Redis is the embedded one"),
     ({"PUBLIC_BASE_URL": "http://rabta.example.gov.pk"}, "PUBLIC_BASE_URL is not https"),
     ({"SECRET_KEY": "change-me"}, "SECRET_KEY is missing or a placeholder"),
+    ({"CNIC_ENCRYPTION_KEY": None}, "CNIC_ENCRYPTION_KEY is missing or a placeholder"),
+    ({"CNIC_ENCRYPTION_KEY": "changeme"}, "CNIC_ENCRYPTION_KEY is missing or a placeholder"),
 ])
 def test_production_refuses_each_unsafe_setting_by_name(
         monkeypatch: pytest.MonkeyPatch, changes: dict[str, str | None], named: str) -> None:
@@ -85,7 +87,7 @@ def test_production_lists_every_problem_in_one_message(monkeypatch: pytest.Monke
         Settings()
     lines = str(refused.value).splitlines()
     assert lines[0] == "Rabta will not start with RABTA_ENV=production:"
-    assert len(lines) == 1 + 8, lines
+    assert len(lines) == 1 + 9, lines
     assert all(line.startswith("  - ") for line in lines[1:])
 
 
