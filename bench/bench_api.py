@@ -1,27 +1,43 @@
-"""App API benchmark: `GET /api/v1/bills` and `POST /api/v1/payments` under gunicorn on loopback,
-beside the yardstick `bench.minimal_app` (one Redis read + write) measured in the same run.
+"""App API under wrk: `GET /api/v1/bills` and `POST /api/v1/payments` at 64 connections, beside the floor
+(`bench.minimal_app`, one Redis read and one write) run with the same wrk and gunicorn settings.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/4 \
-        .venv/bin/python -m bench.bench_api [--clients 8] [--requests 250] [--workers 2]
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python -m bench.bench_api [--quick]
 
-With a PostgreSQL DATABASE_URL a scratch database is created for the run and dropped after.
-GET: a signed-in citizen with a full first page (20 bills). POST: every request pays a
-different unpaid bill with a fresh Idempotency-Key (202 expected); the charge jobs pile up
-in Redis unworked, so the figure is the API's own cost, not the wallet's.
+A scratch database is created for the run (on the server of DATABASE_URL) and dropped after.
+GET: a signed-in citizen with a full first page (20 bills). POST: every request pays a different
+unpaid bill with a fresh Idempotency-Key (202 expected); the charge jobs pile up in Redis unworked,
+so the figure is the API's own cost, not the wallet's.
+
+Targets (issue 15): GET /api/v1/bills >= 0.5x the floor, POST /api/v1/payments >= 0.3x.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import itertools
 import tempfile
 import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Request, as_json, gunicorn, report, run_load
+from bench.harness import (
+    Expect,
+    Request,
+    RequestLists,
+    Row,
+    add_options,
+    app_env,
+    banner,
+    floor,
+    json_post,
+    load_from,
+    measure,
+    print_rows,
+    serve,
+    server_from,
+)
 from tests.support import scratch_database
 
 AYESHA = "+923001234567"
@@ -39,8 +55,8 @@ def _runtime(env: dict[str, str]) -> Any:
     return runtime
 
 
-def _prepare(runtime: Any, payable_bills: int) -> tuple[str, list[str]]:
-    """Demo data, a full first page of bills for Ayesha, her access token, and bills to pay."""
+def _prepare(runtime: Any) -> str:
+    """Demo data, a full first page of bills for Ayesha; her access token."""
     from app.api.auth import token_config
     from app.auth.tokens import start_session
     from app.bills.service import issue_bill
@@ -57,55 +73,60 @@ def _prepare(runtime: Any, payable_bills: int) -> tuple[str, list[str]]:
         for i in range(17):  # 3 demo bills + 17 = one full default page
             issue_bill(session=session, agency=psca, psid=f"3{i:016d}", kind="challan", description="Bench challan",
                        amount_within_due=150000, amount_after_due=200000, due_date=due, citizen_id=ayesha.id)
-        psids = [issue_bill(session=session, agency=psca, psid=f"4{i:016d}", kind="challan", description="Bench",
-                            amount_within_due=150000, amount_after_due=None, due_date=due).psid
-                 for i in range(payable_bills)]
         pair = start_session(session=session, config=token_config(runtime), citizen_id=ayesha.id or 0)
-    return pair.access_token, psids
+    return str(pair.access_token)
+
+
+def payable_bills(runtime: Any, count: int, prefix: str) -> list[str]:
+    """`count` unpaid bills nobody owns, PSIDs `prefix` + a counter (17 digits in all)."""
+    from app.bills.service import issue_bill
+    from app.catalogue.service import get_agency
+    from app.timeutil import today
+
+    due = today() + timedelta(days=10)
+    with runtime.db.transaction() as session:
+        psca = get_agency(session=session, code="PSCA")
+        return [issue_bill(session=session, agency=psca, psid=f"{prefix}{i:0{17 - len(prefix)}d}", kind="challan",
+                           description="Bench", amount_within_due=150000, amount_after_due=None, due_date=due).psid
+                for i in range(count)]
+
+
+def payments(runtime: Any, auth: dict[str, str]) -> RequestLists:
+    batches = itertools.count(1)
+
+    def make(threads: int, per_thread: int) -> list[list[Request]]:
+        psids = payable_bills(runtime, threads * per_thread, f"4{next(batches):03d}")
+        return [[json_post("/api/v1/payments", {"psid": psid}, {**auth, "Idempotency-Key": str(uuid.uuid4())})
+                 for psid in psids[t * per_thread:(t + 1) * per_thread]] for t in range(threads)]
+
+    return make
+
+
+def run(options: argparse.Namespace) -> list[Row]:
+    server, load = server_from(options), load_from(options)
+    with tempfile.TemporaryDirectory(prefix="rabta-bench-api-") as tmp, scratch_database(Path(tmp)) as url:
+        banner("App API", server, load, url)
+        env = app_env(Path(tmp), url, ACCESS_TOKEN_TTL_SECONDS="7200")
+        runtime = _runtime(env)
+        auth = {"Authorization": f"Bearer {_prepare(runtime)}"}
+        bills = lambda threads, per_thread: [[Request("GET", "/api/v1/bills", auth)] * per_thread] * threads  # noqa: E731
+        with serve("bench.minimal_app:app", env, server) as base:
+            floor_get = floor(base, load, "GET")
+            floor_post = floor(base, load, "POST")
+        with serve("app.wsgi:app", env, server) as base:
+            # 20 bills on the page: the last one's PSID is in the body.
+            listed = measure("GET /api/v1/bills", base, bills, load,
+                             Expect(status=200, prefixes=("{",), contains=('"items"', "30000000000000016")))
+            paid = measure("POST /api/v1/payments", base, payments(runtime, auth), load,
+                           Expect(status=202, prefixes=("{",), contains=('"reference"',)))
+        runtime.db.dispose()
+    return [Row("GET /api/v1/bills", floor_get, listed, 0.5), Row("POST /api/v1/payments", floor_post, paid, 0.3)]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=250, help="per client")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (sync) for every app")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="rabta-bench-api-") as tmp, scratch_database(Path(tmp)) as url:
-        run(url, Path(tmp), args.clients, args.requests, args.workers)
-
-
-def run(database_url: str, instance: Path, clients: int, per_client: int, workers: int) -> None:
-    env = {"RABTA_ENV": "development", "INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING",
-           "DATABASE_URL": database_url, "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/4"),
-           "SECRET_KEY": "bench-secret-key-0123456789",
-           "API_RATE_LIMIT_PER_MINUTE": "100000000", "API_IP_RATE_LIMIT_PER_MINUTE": "100000000"}
-    runtime = _runtime(env)
-    token, psids = _prepare(runtime, clients * per_client)
-    auth = {"Authorization": f"Bearer {token}"}
-
-    def get_bills(_client: int, _i: int) -> Request:
-        return "GET", "/api/v1/bills", None, auth
-
-    def pay(client: int, i: int) -> Request:
-        body, headers = as_json({"psid": psids[client * per_client + i]})
-        return "POST", "/api/v1/payments", body, {**auth, **headers, "Idempotency-Key": str(uuid.uuid4())}
-
-    def minimal(_client: int, _i: int) -> Request:
-        return "GET", "/minimal", None, {}
-
-    with gunicorn("bench.minimal_app:app", env, workers=workers) as base_url:
-        run_load("warmup", base_url, minimal, clients, 20)
-        baseline = run_load("minimal_flask_redis", base_url, minimal, clients, per_client)
-    with gunicorn("app.wsgi:app", env, workers=workers) as base_url:
-        run_load("warmup", base_url, get_bills, clients, 20)
-        bills = run_load("GET /api/v1/bills", base_url, get_bills, clients, per_client,
-                         ok=lambda status, body: status == 200 and len(json.loads(body)["items"]) == 20)
-        payments = run_load("POST /api/v1/payments", base_url, pay, clients, per_client,
-                            ok=lambda status, _body: status == 202)
-    print(json.dumps({"database": runtime.db.engine.dialect.name, "clients": clients, "requests_per_client":
-                      per_client, "gunicorn_workers": workers, "cpus": os.cpu_count()}))
-    report([bills, payments], baseline)
-    runtime.db.dispose()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_options(parser)
+    print_rows(run(parser.parse_args()))
 
 
 if __name__ == "__main__":

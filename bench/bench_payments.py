@@ -4,20 +4,23 @@
     the sandbox wallet as its own process with zero callback delay, 2 `rabta worker`
     processes; closed loop with a few concurrent payers; p50 / p99 over >= 200 payments
     (from the payment's own created_at -> settled_at).
-(2) 1Bill `POST /billers/1bill/payment` requests per second under gunicorn on loopback,
-    each paying a different bill with a fresh tran_auth_id,
-beside the yardstick `bench.minimal_app` (one Redis read + write) measured in the same run.
+(2) 1Bill under wrk at 64 connections, beside the floor (`bench.minimal_app`, one Redis read and one
+    write) run with the same wrk and gunicorn settings: `POST /billers/1bill/inquiry` (100 unpaid bills
+    asked about again and again) and `POST /billers/1bill/payment` (each request pays a different
+    bill with a fresh tran_auth_id). Targets (issue 15): inquiry >= 0.5x the floor, payment >= 0.3x.
 
-    .venv/bin/python -m bench.bench_payments [--payments 200] [--payers 4] [--clients 8] [--requests 150]
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python -m bench.bench_payments [--quick] [--payments 200] [--payers 4] [--skip-end-to-end]
 
-Uses REDIS_URL (default redis://127.0.0.1:6379/1); a PostgreSQL DATABASE_URL gets a scratch database for the run
-(dropped after), otherwise a scratch SQLite file.
+Uses REDIS_URL (db 5 unless set); a PostgreSQL DATABASE_URL gets a scratch database for each part (dropped
+after), otherwise a scratch SQLite file.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import itertools
 import json
 import os
 import subprocess
@@ -33,7 +36,26 @@ from pathlib import Path
 import requests
 from rq import Worker
 
-from bench.harness import LoadResult, Request, as_json, gunicorn, report, run_load
+from bench.harness import (
+    DEFAULT_REDIS_URL,
+    Expect,
+    LoadResult,
+    Request,
+    RequestLists,
+    Row,
+    add_options,
+    app_env,
+    banner,
+    floor,
+    gunicorn,
+    json_post,
+    load_from,
+    measure,
+    print_rows,
+    serve,
+    server_from,
+    split,
+)
 from tests.factories import local_day
 from tests.support import free_port, scratch_database
 
@@ -45,7 +67,7 @@ PAYER = "+923001112223"  # the sandbox approves this number
 
 def base_env(instance: Path, sandbox_port: int) -> dict[str, str]:
     env = {"RABTA_ENV": "development", "INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING",
-           "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
+           "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
            "SANDBOX_WALLET_URL": f"http://127.0.0.1:{sandbox_port}", "SANDBOX_WALLET_SECRET": SECRET,
            "ONEBILL_USERNAME": USER, "ONEBILL_PASSWORD": PASSWORD}
     return env
@@ -72,7 +94,7 @@ def issue_bills(runtime, count: int, prefix: str) -> list[tuple[str, int]]:  # t
     with runtime.db.transaction() as session:
         agency = upsert_agency(session=session, code="BENCH", name_en="Bench agency")
         for i in range(count):
-            bill = issue_bill(session=session, agency=agency, psid=f"{prefix}{i:016d}", kind="fee",
+            bill = issue_bill(session=session, agency=agency, psid=f"{prefix}{i:0{17 - len(prefix)}d}", kind="fee",
                               description="Bench fee", amount_within_due=150000, amount_after_due=None,
                               due_date=today() + timedelta(days=10))
             bills.append((bill.psid, bill.amount_within_due))
@@ -109,6 +131,7 @@ def end_to_end(runtime, payments: int, payers: int) -> dict[str, object]:  # typ
             with runtime.db.transaction() as session:
                 payment_id = start_payment(wallet="sandbox", today=local_day(), session=session, psid=psid,
                                            channel="app", msisdn=PAYER).id
+            assert payment_id is not None
             while True:
                 with runtime.db.transaction(immediate=False) as session:
                     status = session.get(Payment, payment_id).status
@@ -172,55 +195,85 @@ def _answers(url: str) -> bool:
         return False
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--payments", type=int, default=200)
-    parser.add_argument("--payers", type=int, default=4)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=150, help="1Bill payments per client")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers and rq workers")
-    args = parser.parse_args()
+def onebill_requests(runtime) -> tuple[RequestLists, RequestLists]:  # type: ignore[no-untyped-def]
+    """Inquiries (any of 100 unpaid bills, again and again) and payments (each a new bill, a new tran_auth_id)."""
+    batches = itertools.count(1)
+    asked = [psid for psid, _amount in issue_bills(runtime, 100, "81")]
+    auth = {"Authorization": AUTH}
+
+    def inquiries(threads: int, per_thread: int) -> list[list[Request]]:
+        return [[json_post("/billers/1bill/inquiry", {"consumer_number": asked[(t + i) % len(asked)],
+                                                      "bank_mnemonic": "HBL"}, auth)
+                 for i in range(per_thread)] for t in range(threads)]
+
+    def payments(threads: int, per_thread: int) -> list[list[Request]]:
+        batch = next(batches)
+        bills = issue_bills(runtime, threads * per_thread, f"82{batch:03d}")
+        day = runtime.today().strftime("%Y%m%d")
+        requests = [json_post("/billers/1bill/payment", {
+            "consumer_number": psid, "tran_auth_id": f"B{batch}N{i}", "transaction_amount": f"{amount:012d}",
+            "tran_date": day, "tran_time": "101500", "bank_mnemonic": "HBL"}, auth)
+            for i, (psid, amount) in enumerate(bills)]
+        return split(requests, threads)
+
+    return inquiries, payments
+
+
+# A 1Bill answer is JSON with "response_Code": "00" when the bill was found / the payment booked.
+ONEBILL_OK = Expect(status=200, prefixes=("{",), contains=('"00"',))
+
+
+def run(options: argparse.Namespace) -> list[Row]:
+    """(2) 1Bill inquiry and payment under wrk, beside the floor."""
+    server, load = server_from(options), load_from(options)
+    with tempfile.TemporaryDirectory(prefix="rabta-bench-1bill-") as folder, \
+            scratch_database(Path(folder)) as database_url:  # never the shared database itself
+        banner("1Bill", server, load, database_url)
+        env = app_env(Path(folder), database_url, ONEBILL_USERNAME=USER, ONEBILL_PASSWORD=PASSWORD)
+        runtime = make_runtime(env)
+        inquiries, payments = onebill_requests(runtime)
+        with serve("bench.minimal_app:app", env, server) as url:
+            floor_post = floor(url, load, "POST")
+        with serve("app.wsgi:app", env, server) as url:
+            asked = measure("1Bill inquiry", url, inquiries, load, ONEBILL_OK)
+            paid = measure("1Bill payment", url, payments, load, ONEBILL_OK)
+        runtime.db.dispose()
+    return [Row("1Bill inquiry", floor_post, asked, 0.5), Row("1Bill payment", floor_post, paid, 0.3)]
+
+
+def end_to_end_run(payments: int, payers: int, workers: int) -> dict[str, object]:
+    """(1) start_payment -> succeeded with the sandbox wallet and rq workers (not an HTTP load: no wrk)."""
     sandbox_port = free_port()
     with tempfile.TemporaryDirectory(prefix="rabta-bench-pay-") as folder, \
             scratch_database(Path(folder)) as database_url:  # never the shared database itself
         env = {**base_env(Path(folder), sandbox_port), "DATABASE_URL": database_url}
         runtime = make_runtime(env)
-        with gunicorn("bench.minimal_app:app", env, workers=args.workers) as url:
-            run_load("warm-up", url, lambda c, i: ("POST", "/minimal", b"", {}), 2, 50)
-            baseline = run_load("minimal flask+redis", url, lambda c, i: ("POST", "/minimal", b"", {}),
-                                args.clients, args.requests)
-        with gunicorn("app.wsgi:app", env, workers=args.workers, threads=4) as url:
-            bank = onebill_load(runtime, url, args.clients, args.requests)
+        with gunicorn("app.wsgi:app", env, workers=workers, threads=4) as url:
             sandbox_env = {**env, "SANDBOX_WALLET_CALLBACK_DELAY_SECONDS": "0",
                            "SANDBOX_WALLET_CALLBACK_URL": f"{url}/payments/callbacks/sandbox"}
             rabta = [sys.executable, "-c", "from app.cli import main; main()", "worker"]
             sandbox = [sys.executable, "-m", "sandbox_wallet", "--port", str(sandbox_port)]
             sandbox_up = lambda: _answers(f"http://127.0.0.1:{sandbox_port}/healthz")  # noqa: E731
-            workers_up = lambda: Worker.count(connection=runtime.redis) >= args.workers  # noqa: E731
-            with processes([sandbox], sandbox_env, sandbox_up), processes([rabta] * args.workers, env, workers_up):
-                e2e = end_to_end(runtime, args.payments, args.payers)
-        summary = report([bank], baseline)
-        print(json.dumps({"end_to_end": e2e}))
-        print(json.dumps({"clients": args.clients, "gunicorn_workers": args.workers, "rq_workers": args.workers,
-                          "database": runtime.db.engine.dialect.name, **summary}))
+            workers_up = lambda: Worker.count(connection=runtime.redis) >= workers  # noqa: E731
+            with processes([sandbox], sandbox_env, sandbox_up), processes([rabta] * workers, env, workers_up):
+                e2e = end_to_end(runtime, payments, payers)
+        summary = {"database": runtime.db.engine.dialect.name, "gunicorn_workers": workers, "rq_workers": workers,
+                   **e2e}
         runtime.db.dispose()
+    return summary
 
 
-def onebill_load(runtime, url: str, clients: int, requests: int) -> LoadResult:  # type: ignore[no-untyped-def]
-    bills = issue_bills(runtime, clients * requests + 40, "8")
-
-    def pay(offset: int) -> object:
-        def make(client: int, i: int) -> Request:
-            psid, amount = bills[offset + client * requests + i]
-            body, headers = as_json({"consumer_number": psid, "tran_auth_id": f"T{offset}C{client}N{i}",
-                                     "transaction_amount": f"{amount:012d}", "tran_date": "20261201",
-                                     "tran_time": "101500", "bank_mnemonic": "HBL"})
-            return "POST", "/billers/1bill/payment", body, {**headers, "Authorization": AUTH}
-        return make
-
-    run_load("warm-up", url, pay(clients * requests), 1, 40)  # type: ignore[arg-type]
-    return run_load("1bill payment", url, pay(0), clients, requests,  # type: ignore[arg-type]
-                    ok=lambda status, body: status == 200 and b'"00"' in body)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_options(parser)
+    parser.add_argument("--payments", type=int, default=200, help="(1) payments start -> succeeded")
+    parser.add_argument("--payers", type=int, default=4, help="(1) concurrent payers")
+    parser.add_argument("--skip-end-to-end", action="store_true", help="only (2), the 1Bill requests")
+    options = parser.parse_args()
+    rows = run(options)
+    if not options.skip_end_to_end:
+        print(json.dumps({"end_to_end": end_to_end_run(options.payments, options.payers, options.workers)}))
+    print_rows(rows)
 
 
 if __name__ == "__main__":

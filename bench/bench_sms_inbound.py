@@ -1,59 +1,83 @@
-"""Benchmark (1): an inbound `STATUS` text through Twilio's webhook, signed, under gunicorn.
+"""An inbound `STATUS` text through Twilio's webhook, signed, under wrk at 64 connections, beside the floor
+(`bench.minimal_app`, one Redis read and one write) run with the same wrk and gunicorn settings.
 
-Each request carries a fresh MessageSid and a valid X-Twilio-Signature, is recorded,
-answered from the status service and returned as TwiML; the yardstick
-`bench.minimal_app` (one Redis read + write) runs in the same process setup.
+Each request carries its own MessageSid (the webhook dedupes on it) and sender, and a valid
+X-Twilio-Signature computed here; the app records it, answers from the status service and replies
+with TwiML.
 
-    .venv/bin/python -m bench.bench_sms_inbound [--clients 8] [--requests 250]
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python -m bench.bench_sms_inbound [--quick]
+
+Target (issue 15): >= 0.5x the floor.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import tempfile
 import uuid
-from urllib.parse import urlencode
+from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
-from bench.harness import Request, form, gunicorn, report, run_load
-from bench.sms_common import PUBLIC, TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, base_env, prepare, scratch_instance
+from bench.harness import (
+    REFUSED_BODIES,
+    Expect,
+    Request,
+    Row,
+    add_options,
+    app_env,
+    banner,
+    floor,
+    form_post,
+    load_from,
+    measure,
+    print_rows,
+    serve,
+    server_from,
+)
+from bench.sms_common import PUBLIC, TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, prepare
+from tests.support import scratch_database
 
 PATH = "/sms/twilio"
 VALIDATOR = RequestValidator(TWILIO_TOKEN)
 
 
-def status_request(client: int, i: int) -> Request:
-    params = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": TWILIO_SID, "From": f"+92300{client:03d}{i:04d}",
-              "To": TWILIO_FROM, "Body": "STATUS DOM-2026-000001", "NumMedia": "0"}
-    body, headers = form(params)
-    headers["X-Twilio-Signature"] = VALIDATOR.compute_signature(PUBLIC + PATH, params)
-    assert urlencode(params).encode() == body
-    return "POST", PATH, body, headers
+# The demo citizens asking about their own applications (anyone else is told there is no such application).
+ASKS = [("+923001234567", "DOM-2026-000001"), ("+923001234567", "PSP-2026-000002"),
+        ("+923331234567", "BRC-2026-000003")]
+SMS_OK = Expect(status=200, contains=("<Message>", "-2026-00000"), refused=(*REFUSED_BODIES, "No application"))
 
 
-def minimal_request(_client: int, _i: int) -> Request:
-    return "POST", "/minimal", b"", {}
+def status_text(sender: str, tracking: str) -> Request:
+    params = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": TWILIO_SID, "From": sender,
+              "To": TWILIO_FROM, "Body": f"STATUS {tracking}", "NumMedia": "0"}
+    return form_post(PATH, params, {"X-Twilio-Signature": VALIDATOR.compute_signature(PUBLIC + PATH, params)})
+
+
+def status_texts(threads: int, per_thread: int) -> list[list[Request]]:
+    """Every request a new MessageSid (and so a new signature)."""
+    return [[status_text(*ASKS[(thread + i) % len(ASKS)]) for i in range(per_thread)] for thread in range(threads)]
+
+
+def run(options: argparse.Namespace) -> list[Row]:
+    server, load = server_from(options), load_from(options)
+    with tempfile.TemporaryDirectory(prefix="rabta-bench-sms-") as tmp, scratch_database(Path(tmp)) as url:
+        banner("SMS inbound", server, load, url)
+        env = app_env(Path(tmp), url, PUBLIC_BASE_URL=PUBLIC, TWILIO_ACCOUNT_SID=TWILIO_SID,
+                      TWILIO_AUTH_TOKEN=TWILIO_TOKEN, TWILIO_FROM=TWILIO_FROM)
+        prepare(env)
+        with serve("bench.minimal_app:app", env, server) as base:
+            floor_post = floor(base, load, "POST")
+        with serve("app.wsgi:app", env, server) as base:
+            result = measure("SMS STATUS via /sms/twilio", base, status_texts, load, SMS_OK)
+    return [Row("SMS inbound STATUS (Twilio)", floor_post, result, 0.5)]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=250, help="per client")
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    with scratch_instance() as instance:
-        env = base_env(instance)
-        prepare(env)
-        with gunicorn("bench.minimal_app:app", env, workers=args.workers) as url:
-            run_load("warm-up", url, minimal_request, 2, 50)
-            baseline = run_load("minimal flask+redis", url, minimal_request, args.clients, args.requests)
-        with gunicorn("app.wsgi:app", env, workers=args.workers) as url:
-            run_load("warm-up", url, status_request, 2, 25)
-            result = run_load("sms STATUS via /sms/twilio", url, status_request, args.clients, args.requests,
-                              ok=lambda status, body: status == 200 and b"<Message>" in body)
-        summary = report([result], baseline)
-        print(json.dumps({"clients": args.clients, "gunicorn_workers": args.workers, **summary}))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_options(parser)
+    print_rows(run(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -1,24 +1,43 @@
-"""USSD hop latency and throughput: 64 concurrent AT-style sessions against Rabta under gunicorn.
+"""USSD hop throughput (64 connections) and latency (4 connections) against the floor, under wrk.
 
-Each simulated caller runs complete journeys (status check, bill inquiry, my bills
-with paging, language menu), posting the growing `text` exactly like Africa's
-Talking, on a fresh PostgreSQL database with the demo data and the real Redis.
-The minimal Flask endpoint (one Redis read, one write) runs in the same run with the
-same gunicorn settings.
+Each wrk thread owns one connection and replays complete Africa's Talking journeys (status checks,
+bill inquiries, my bills with paging, the language menu), posting the growing `text` hop after hop
+with a session id of its own, on a scratch database with the demo data and the real Redis. The floor,
+`bench.minimal_app` (one Redis read and one write), runs with the same wrk and gunicorn settings.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-    REDIS_URL=redis://127.0.0.1:6379/2 .venv/bin/python -m bench.bench_ussd
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python -m bench.bench_ussd [--quick] [--show]
+
+Targets (issue 15): throughput >= 0.6x the floor at 64 connections; p99 <= 1.5x the floor's p99 at 4.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import http.client
+import itertools
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
-from bench.harness import LoadResult, form, gunicorn, report, run_load
+from bench.harness import (
+    REFUSED_BODIES,
+    Expect,
+    Request,
+    RequestLists,
+    Row,
+    add_options,
+    app_env,
+    banner,
+    floor,
+    form_post,
+    load_from,
+    measure,
+    print_rows,
+    serve,
+    server_from,
+)
 from tests.support import scratch_database
 
 AYESHA, BILAL = "+923001234567", "+923331234567"
@@ -29,87 +48,97 @@ JOURNEYS: list[list[str]] = [
     ["3", "98", "1", "0", "00"],  # my bills, paging, choose one, back
     ["4", "0", "1", "10000000000000004"],  # language menu, then a bill
 ]
-HOPS_PER_CYCLE = sum(len(journey) + 1 for journey in JOURNEYS)
+USSD_OK = Expect(status=200, prefixes=("CON ", "END "))
 
 
-def _callers(client: int) -> str:
-    return (AYESHA, BILAL, f"+92345{client:07d}")[client % 3]
+def _caller(thread: int) -> str:
+    return (AYESHA, BILAL, f"+92345{thread:07d}")[thread % 3]
 
 
-def ussd_request(run_id: str, token: str):  # type: ignore[no-untyped-def]
-    flat = [(j, n) for j, journey in enumerate(JOURNEYS) for n in range(len(journey) + 1)]
+def hops(session_id: str, phone: str, journey: list[str], token: str) -> list[Request]:
+    """One session: the dial, then one hop per input, `text` growing as Africa's Talking sends it."""
+    path = f"/ussd/africastalking?token={token}"
+    return [form_post(path, {"sessionId": session_id, "serviceCode": "*384*786#", "phoneNumber": phone,
+                             "networkCode": "41001", "text": "*".join(journey[:typed])})
+            for typed in range(len(journey) + 1)]
 
-    def make(client: int, i: int) -> tuple[str, str, bytes | None, dict[str, str]]:
-        cycle = i // HOPS_PER_CYCLE
-        journey, typed = flat[i % HOPS_PER_CYCLE]
-        body, headers = form({"sessionId": f"B{run_id}-{client}-{cycle}-{journey}", "serviceCode": "*384*786#",
-                              "phoneNumber": _callers(client), "networkCode": "41001",
-                              "text": "*".join(JOURNEYS[journey][:typed])})
-        return "POST", f"/ussd/africastalking?token={token}", body, headers
+
+def ussd_requests(token: str) -> RequestLists:
+    def make(threads: int, per_thread: int) -> list[list[Request]]:
+        run = uuid.uuid4().hex[:8]
+        lists = []
+        for thread in range(threads):
+            mine: list[Request] = []
+            for n in itertools.count():
+                if len(mine) >= per_thread:
+                    break
+                journey = JOURNEYS[(thread + n) % len(JOURNEYS)]
+                mine += hops(f"B{run}-{thread}-{n}", _caller(thread), journey, token)
+            lists.append(mine[:per_thread])
+        return lists
 
     return make
 
 
-def minimal_request(_client: int, _i: int) -> tuple[str, str, bytes | None, dict[str, str]]:
-    return "POST", "/minimal", b"", {}
+def walk(base_url: str, token: str, show: bool) -> None:
+    """Each journey once, in Python, before the load: every screen must be a real one."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    for number, journey in enumerate(JOURNEYS):
+        for hop in hops(f"W{uuid.uuid4().hex[:8]}-{number}", AYESHA, journey, token):
+            connection.request(hop.method, hop.path, body=hop.body, headers=hop.headers)
+            reply = connection.getresponse().read().decode()
+            if show:
+                print(f"    {hop.body.decode().rsplit('text=', 1)[-1]!r:>40} -> {reply[:70]!r}")
+            if reply[:4] not in ("CON ", "END ") or any(word in reply for word in REFUSED_BODIES):
+                raise RuntimeError(f"journey {number}: unexpected screen {reply!r}")
+    connection.close()
 
 
-def _ok_ussd(status: int, body: bytes) -> bool:
-    return status == 200 and body[:4] in (b"CON ", b"END ") and b"went wrong" not in body and b"busy" not in body
-
-
-def _prepare(database_url: str, env: dict[str, str]) -> None:
+def _prepare(env: dict[str, str]) -> None:
     from app import create_app
     from app.migrate import upgrade
     from app.seed import seed_demo
     from app.settings import Settings
 
-    upgrade(database_url)
-    app = create_app(Settings(**{k: v for k, v in env.items() if k in Settings.model_fields}))  # type: ignore[arg-type]
-    runtime = app.extensions["rabta"]
+    upgrade(env["DATABASE_URL"])
+    runtime: Any = create_app(Settings(**{k: v for k, v in env.items() if k in Settings.model_fields}))  # type: ignore[arg-type]
+    runtime = runtime.extensions["rabta"]
     runtime.redis.flushdb()
     with runtime.db.transaction() as session:
         seed_demo(session=session)
     runtime.db.dispose()
 
 
+def run(options: argparse.Namespace) -> list[Row]:
+    server, load = server_from(options), load_from(options)
+    light = load_from(options, connections=options.latency_connections)
+    token = uuid.uuid4().hex
+    with tempfile.TemporaryDirectory(prefix="rabta-bench-ussd-") as tmp, scratch_database(Path(tmp)) as url:
+        banner("USSD hop", server, load, url)
+        env = app_env(Path(tmp), url, AT_WEBHOOK_TOKEN=token)
+        _prepare(env)
+        with serve("bench.minimal_app:app", env, server) as base:
+            floor_64 = floor(base, load, "POST")
+            floor_4 = floor(base, light, "POST")
+        with serve("app.wsgi:app", env, server) as base:
+            walk(base, token, options.show)
+            hop_64 = measure("USSD hop", base, ussd_requests(token), load, USSD_OK)
+            hop_4 = measure("USSD hop", base, ussd_requests(token), light, USSD_OK, hop_64.per_second)
+    return [Row("USSD hop", floor_64, hop_64, 0.6),
+            Row("USSD hop (latency)", floor_4, hop_4, 1.5, kind="p99")]
+
+
+def add_ussd_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--latency-connections", type=int, default=4, help="connections of the p99 run")
+    parser.add_argument("--show", action="store_true", help="print the screens of one pass of the journeys")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--hops", type=int, default=4 * HOPS_PER_CYCLE, help="hops per client")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--light-clients", type=int, default=4, help="a second, unqueued run for per-hop latency")
-    args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    redis_url = os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
-    token = uuid.uuid4().hex
-    with tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp)) as database_url:
-        # Not "production": its guard rails want real SMS and wallet providers, which a USSD hop never calls.
-        env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "INSTANCE_PATH": tmp, "LOG_LEVEL": "WARNING",
-               "SECRET_KEY": uuid.uuid4().hex, "AT_WEBHOOK_TOKEN": token, "RABTA_ENV": "test"}
-        _prepare(database_url, env)
-        server = {"workers": args.workers, "threads": args.threads, "worker_class": "gthread"}
-        results: list[LoadResult] = []
-        with gunicorn("bench.minimal_app:app", env, **server) as url:
-            run_load("warm-up", url, minimal_request, 8, 50)
-            baseline = run_load("minimal", url, minimal_request, args.clients, args.hops)
-            light_baseline = run_load(f"minimal, {args.light_clients} clients", url, minimal_request,
-                                      args.light_clients, args.hops)
-        with gunicorn("app.wsgi:app", env, **server) as url:
-            run_load("warm-up", url, ussd_request("w", token), 8, HOPS_PER_CYCLE, _ok_ussd)
-            results.append(run_load("ussd hop", url, ussd_request(uuid.uuid4().hex[:6], token), args.clients,
-                                    args.hops, _ok_ussd))
-            light = run_load(f"ussd hop, {args.light_clients} clients", url, ussd_request(uuid.uuid4().hex[:6], token),
-                             args.light_clients, args.hops, _ok_ussd)
-    print(f"# {args.clients} concurrent sessions, gunicorn gthread {args.workers}x{args.threads}, "
-          f"PostgreSQL + Redis, {os.cpu_count()} CPUs")
-    report(results, baseline)
-    report([light], light_baseline)
-    hop = results[0]
-    print(f"# target p99 < 50 ms: {'met' if hop.percentile(99) < 50 else 'NOT met'} ({hop.percentile(99):.1f} ms); "
-          f"throughput >= 0.5 x minimal: {'met' if hop.per_second >= 0.5 * baseline.per_second else 'NOT met'} "
-          f"({hop.per_second / baseline.per_second:.2f})")
+    add_options(parser)
+    add_ussd_options(parser)
+    print_rows(run(parser.parse_args()))
 
 
 if __name__ == "__main__":

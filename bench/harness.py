@@ -1,129 +1,57 @@
-"""Shared benchmark harness: run an app under gunicorn on loopback and load it.
+"""Shared benchmark harness: serve an app under gunicorn on loopback and load it with wrk.
 
-Every benchmark reports its figures beside `bench.minimal_app` (one Redis read and
-one write per request) measured in the same run with the same server settings, so
-the ratio means something on any machine.
+Every HTTP benchmark reports its path beside `bench.minimal_app` (one Redis read and one write per
+request), measured in the same run, by the same wrk settings, against a gunicorn with the same
+settings, so the ratio means something on any machine (issue 15).
+
+wrk replays requests generated here (`bench/replay.lua`): each wrk thread owns one connection and
+its own list, sent strictly in order and never twice (a USSD session's hops follow each other;
+an Idempotency-Key, a Twilio MessageSid or a 1Bill tran_auth_id is never repeated).
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
-import json
+import math
 import os
-import statistics
+import re
+import shlex
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json import dumps
+from pathlib import Path
+from typing import NamedTuple, cast
 from urllib.parse import urlencode
 
 from tests.support import free_port
 
-# A request maker returns (method, path, body, headers) for the i-th request of a client.
-Request = tuple[str, str, bytes | None, dict[str, str]]
-RequestMaker = Callable[[int, int], Request]
+ROOT = Path(__file__).resolve().parent.parent
+REPLAY_LUA = Path(__file__).with_name("replay.lua")
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+# Bodies that mean the app answered politely but did not do the work (USSD and SMS say so in plain words).
+REFUSED_BODIES = ("went wrong", "busy")
+# Rate limits out of the way: the limiter still counts every request (its cost is part of the path), it
+# just never refuses a benchmark that sends thousands of requests a minute from one address and token.
+UNLIMITED = {name: "100000000" for name in (
+    "API_RATE_LIMIT_PER_MINUTE", "API_IP_RATE_LIMIT_PER_MINUTE", "USSD_HOPS_PER_NUMBER_PER_MINUTE",
+    "USSD_HOPS_PER_SESSION_PER_MINUTE", "ONEBILL_REQUESTS_PER_MINUTE", "SMS_INBOUND_LIMIT_PER_HOUR")}
 
 
-@dataclass
-class LoadResult:
-    name: str
-    requests: int
-    errors: int
-    seconds: float
-    latencies_ms: list[float] = field(default_factory=list)
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: float) -> float:
-        if not self.latencies_ms:
-            return 0.0
-        ordered = sorted(self.latencies_ms)
-        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
-        return ordered[index]
-
-    def summary(self) -> dict[str, float | int | str]:
-        return {"name": self.name, "requests": self.requests, "errors": self.errors,
-                "req_per_s": round(self.per_second, 1), "p50_ms": round(self.percentile(50), 2),
-                "p99_ms": round(self.percentile(99), 2),
-                "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else 0.0}
+class Request(NamedTuple):
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes = b""
 
 
-@contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2, threads: int = 1,
-             worker_class: str = "sync") -> Iterator[str]:
-    """Serve `app_spec` on a free loopback port; yield its base URL."""
-    port = free_port()
-    argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--threads", str(threads), "--worker-class", worker_class, "--log-level", "warning",
-            "--backlog", "2048", app_spec]
-    process = subprocess.Popen(argv, env={**os.environ, **env})
-    try:
-        _wait_until_up(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def _wait_until_up(port: int, path: str = "/healthz", timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", path)
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server on port {port} did not start")
-
-
-def run_load(name: str, base_url: str, make_request: RequestMaker, clients: int, requests_per_client: int,
-             ok: Callable[[int, bytes], bool] = lambda status, _body: status < 400) -> LoadResult:
-    """`clients` keep-alive connections, each sending `requests_per_client` requests in order."""
-    host, port = base_url.removeprefix("http://").split(":")
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
-
-    def client(client_index: int) -> None:
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        mine: list[float] = []
-        failed = 0
-        barrier.wait()
-        for i in range(requests_per_client):
-            method, path, body, headers = make_request(client_index, i)
-            started = time.perf_counter()
-            try:
-                connection.request(method, path, body=body, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                if not ok(response.status, payload):
-                    failed += 1
-            except (OSError, http.client.HTTPException):
-                failed += 1
-                connection.close()
-                connection = http.client.HTTPConnection(host, int(port), timeout=30)
-            mine.append((time.perf_counter() - started) * 1000)
-        with lock:
-            latencies.extend(mine)
-            errors[0] += failed
-
-    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return LoadResult(name, clients * requests_per_client, errors[0], elapsed, latencies)
+# Makes the requests of one run: (threads, requests per thread) -> one list per wrk thread.
+RequestLists = Callable[[int, int], list[list[Request]]]
 
 
 def form(fields: dict[str, str]) -> tuple[bytes, dict[str, str]]:
@@ -131,16 +59,329 @@ def form(fields: dict[str, str]) -> tuple[bytes, dict[str, str]]:
 
 
 def as_json(value: object) -> tuple[bytes, dict[str, str]]:
-    return json.dumps(value).encode(), {"Content-Type": "application/json"}
+    return dumps(value).encode(), {"Content-Type": "application/json"}
 
 
-def report(results: list[LoadResult], baseline: LoadResult) -> dict[str, object]:
-    """Print and return each result beside the minimal endpoint, as a throughput ratio."""
-    rows = []
-    for result in [baseline, *results]:
-        row = result.summary()
-        row["ratio_to_minimal"] = round(result.per_second / baseline.per_second, 3) if baseline.per_second else 0
-        rows.append(row)
+def form_post(path: str, fields: dict[str, str], headers: dict[str, str] | None = None) -> Request:
+    body, content_type = form(fields)
+    return Request("POST", path, {**content_type, **(headers or {})}, body)
+
+
+def json_post(path: str, value: object, headers: dict[str, str] | None = None) -> Request:
+    body, content_type = as_json(value)
+    return Request("POST", path, {**content_type, **(headers or {})}, body)
+
+
+# --- gunicorn -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    """gunicorn settings, identical for the floor and the path: the Procfile's web line with `workers`."""
+
+    workers: int = 2
+    threads: int = 4
+    config: str | None = None
+
+    def describe(self) -> str:
+        kind = "gthread" if self.threads > 1 else "sync"
+        return f"gunicorn {kind} {self.workers} workers x {self.threads} threads, config {self.config or '-'}"
+
+
+def procfile_web() -> tuple[int, str | None]:
+    """--threads and --config of the Procfile's web line (4 threads, no config if it cannot be read)."""
+    try:
+        line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    except (OSError, StopIteration):
+        return 4, None
+    words = shlex.split(line.removeprefix("web:"))
+    option = {words[i]: words[i + 1] for i in range(len(words) - 1) if words[i].startswith("--")}
+    threads = option.get("--threads", "4")
+    return int(threads) if threads.isdigit() else 4, option.get("--config")
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2, threads: int = 1, worker_class: str = "sync",
+             config: str | None = None) -> Iterator[str]:
+    """Serve `app_spec` on a free loopback port; yield its base URL."""
+    port = free_port()
+    argv = [sys.executable, "-m", "gunicorn", *(["--config", config] if config else []),
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+            "--worker-class", worker_class, "--log-level", "warning", "--backlog", "2048", app_spec]
+    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT)
+    try:
+        _wait_until_up(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def serve(app_spec: str, env: dict[str, str], server: Server) -> Iterator[str]:
+    worker_class = "gthread" if server.threads > 1 else "sync"
+    with gunicorn(app_spec, env, server.workers, server.threads, worker_class, server.config) as url:
+        yield url
+
+
+def _wait_until_up(port: int, process: subprocess.Popen[bytes], path: str = "/healthz", timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn on port {port} did not start")
+
+
+# --- wrk ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WrkResult:
+    name: str
+    connections: int
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    planned: int
+    ran_out: int = 0  # wrk threads whose list ended before the time was up (req/s then reads low)
+    bad_sample: str = ""
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def line(self) -> str:
+        ran_out = f" ({self.ran_out} lists ran out first)" if self.ran_out else ""
+        return (f"{self.name:<42} c={self.connections:<3} {self.per_second:8.1f} req/s  p50 {self.p50_ms:6.1f} ms  "
+                f"p95 {self.p95_ms:6.1f} ms  p99 {self.p99_ms:6.1f} ms  {self.requests} requests in "
+                f"{self.seconds:.1f} s{ran_out}, errors {self.errors}")
+
+
+def split(requests: Sequence[Request], lists: int) -> list[list[Request]]:
+    """One flat list dealt round-robin over `lists` wrk threads."""
+    return [list(requests[i::lists]) for i in range(lists)]
+
+
+def _write_requests(path: Path, requests: list[Request]) -> None:
+    """Length-prefixed, which LuaJIT reads without a JSON library:
+    `METHOD<TAB>PATH<TAB>header count<TAB>body length`, one `name<TAB>value` line per header, the body, a newline."""
+    with path.open("wb") as out:
+        for request in requests:
+            fields = [request.method, request.path, *request.headers, *request.headers.values()]
+            if any(re.search(r"[\t\r\n]", value) for value in fields) or " " in request.path:
+                raise ValueError(f"a request field has a tab, newline or (in the path) a space: {request[:2]}")
+            out.write(f"{request.method}\t{request.path}\t{len(request.headers)}\t{len(request.body)}\n".encode())
+            for name, value in request.headers.items():
+                out.write(f"{name}\t{value}\n".encode())
+            out.write(request.body + b"\n")
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a good response looks like. Any status >= 400 is an error, and so is a body that starts with none
+    of `prefixes`, lacks one of `contains`, or contains one of `refused`."""
+
+    status: int | None = None
+    prefixes: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()
+    refused: tuple[str, ...] = REFUSED_BODIES
+
+    def write(self, path: Path) -> None:
+        lines = [f"status\t{self.status}"] if self.status else []
+        lines += [f"prefix\t{p}" for p in self.prefixes] + [f"contains\t{c}" for c in self.contains]
+        lines += [f"refused\t{r}" for r in self.refused]
+        path.write_text("".join(line + "\n" for line in lines))
+
+
+def run_wrk(name: str, base_url: str, requests: Sequence[Request] | list[list[Request]], connections: int,
+            seconds: float, expect: Expect = Expect()) -> WrkResult:
+    """Replay the requests with wrk, one connection per wrk thread, until the lists end or `seconds` pass.
+    A flat list is dealt over the threads; a list of lists gives each thread its own, in order."""
+    flat = bool(requests) and isinstance(requests[0], Request)
+    lists = split(cast(Sequence[Request], requests), connections) if flat else cast(list[list[Request]], requests)
+    if len(lists) != connections:
+        raise ValueError(f"{len(lists)} request lists for {connections} connections (one per wrk thread)")
+    with tempfile.TemporaryDirectory(prefix="rabta-wrk-") as folder:
+        for index, mine in enumerate(lists, start=1):
+            _write_requests(Path(folder) / f"{index}.req", mine)
+        expect.write(Path(folder) / "expect.tsv")
+        argv = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{max(1, math.ceil(seconds))}s",
+                "--timeout", "30s", "-s", str(REPLAY_LUA), base_url, "--", folder]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 300)
+    if done.returncode != 0 or "REPLAY " not in done.stdout:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}\n{done.stderr}")
+    return _parse(name, connections, sum(map(len, lists)), done.stdout)
+
+
+def _parse(name: str, connections: int, planned: int, out: str) -> WrkResult:
+    line = next(line for line in out.splitlines() if line.startswith("REPLAY "))
+    figures = {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", line)}
+    sample = next((line.removeprefix("REPLAY_SAMPLE ") for line in out.splitlines()
+                   if line.startswith("REPLAY_SAMPLE ")), "")
+    return WrkResult(name, connections, int(figures["requests"]), int(figures["errors"]), figures["seconds"],
+                     figures["p50_ms"], figures["p95_ms"], figures["p99_ms"], planned, int(figures["ran_out"]),
+                     sample)
+
+
+@dataclass
+class Load:
+    """How hard and how long: every path and its floor run with the same Load."""
+
+    connections: int = 64
+    seconds: float = 10.0
+    warmup_seconds: float = 2.0
+    warmup_per_connection: int = 40
+    margin: float = 2.0  # requests generated for the main run: the warm-up rate x seconds x margin
+    max_rate: float = 3000.0  # assumed when the warm-up's own requests ran out (its rate is then a floor)
+
+
+def measure(name: str, base_url: str, make: RequestLists, load: Load, expect: Expect,
+            rate_hint: float = 0.0) -> WrkResult:
+    """A short warm-up (which also gauges the rate), then the run, time-bounded at `load.seconds`, with
+    requests for `margin` times the warm-up's rate; should any list run out, the run is repeated with twice
+    as many (wrk's clock runs to the end of -d, so a list that ends early would make req/s read low).
+    `rate_hint`: a rate seen before on the same path (a cold warm-up under-reads it)."""
+    c = load.connections
+    warm = run_wrk(f"{name} (warm-up)", base_url, make(c, load.warmup_per_connection), c, load.warmup_seconds,
+                   expect)
+    print("  " + warm.line(), flush=True)
+    rate = max(warm.per_second, rate_hint, 20.0, load.max_rate if warm.ran_out else 0.0)
+    per_connection = max(10, math.ceil(rate * load.seconds * load.margin / c))
+    for _attempt in range(3):
+        result = run_wrk(name, base_url, make(c, per_connection), c, load.seconds, expect)
+        print("  " + result.line(), flush=True)
+        if result.bad_sample:
+            print(f"  first bad response: {result.bad_sample}", flush=True)
+        if not result.ran_out:
+            break
+        per_connection *= 2
+    return result
+
+
+# --- verdicts -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the issue's table: a path against its floor, throughput ratio or p99 ratio."""
+
+    path: str
+    floor: WrkResult
+    result: WrkResult
+    target: float
+    kind: str = "throughput"  # or "p99"
+
+    @property
+    def ratio(self) -> float:
+        if self.kind == "p99":
+            return self.result.p99_ms / self.floor.p99_ms if self.floor.p99_ms else math.inf
+        return self.result.per_second / self.floor.per_second if self.floor.per_second else 0.0
+
+    @property
+    def met(self) -> bool:
+        clean = self.result.errors == 0 and self.floor.errors == 0
+        return clean and (self.ratio <= self.target if self.kind == "p99" else self.ratio >= self.target)
+
+    @property
+    def target_text(self) -> str:
+        return f"p99 <= {self.target}x floor" if self.kind == "p99" else f">= {self.target}x floor"
+
+
+HEADER = (f"{'path':<34} {'c':>3} {'floor r/s':>9} {'path r/s':>9} {'ratio':>6} {'target':<18} {'verdict':<8} "
+          f"{'floor p99':>9} {'path p99':>9} {'errors':>6}")
+
+
+def row_line(row: Row) -> str:
+    verdict = "met" if row.met else "NOT met"
+    return (f"{row.path:<34} {row.result.connections:>3} {row.floor.per_second:>9.1f} {row.result.per_second:>9.1f} "
+            f"{row.ratio:>5.2f}x {row.target_text:<18} {verdict:<8} {row.floor.p99_ms:>7.1f}ms "
+            f"{row.result.p99_ms:>7.1f}ms {row.result.errors + row.floor.errors:>6}")
+
+
+def print_rows(rows: list[Row]) -> None:
+    print(HEADER)
     for row in rows:
-        print(json.dumps(row))
-    return {"results": rows}
+        print(row_line(row))
+    errors = [row.path for row in rows if row.result.errors or row.floor.errors]
+    if errors:
+        print(f"# errors in: {', '.join(errors)} (a run with errors meets no target)")
+
+
+# --- command line ---------------------------------------------------------------------------------------
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    threads, _config = procfile_web()
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections (= wrk threads)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured run")
+    parser.add_argument("--warmup-seconds", type=float, default=2.0)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (issue 15: 2)")
+    parser.add_argument("--threads", type=int, default=threads, help="gunicorn threads (default: the Procfile's)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 3 s runs, 1 s warm-ups")
+
+
+def load_from(options: argparse.Namespace, connections: int | None = None) -> Load:
+    seconds, warmup = (3.0, 1.0) if options.quick else (options.seconds, options.warmup_seconds)
+    return Load(connections=connections or options.connections, seconds=seconds, warmup_seconds=warmup,
+                warmup_per_connection=15 if options.quick else 40)
+
+
+def server_from(options: argparse.Namespace) -> Server:
+    return Server(workers=options.workers, threads=options.threads, config=procfile_web()[1])
+
+
+def app_env(instance: Path, database_url: str, **extra: str) -> dict[str, str]:
+    """The app's environment for a benchmark: its scratch database, REDIS_URL (db 5 unless set), quiet logs."""
+    return {"RABTA_ENV": "development", "INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING",
+            "DATABASE_URL": database_url, "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
+            "SECRET_KEY": "bench-secret-key-0123456789abcdef", **UNLIMITED, **extra}
+
+
+def banner(title: str, server: Server, load: Load, database_url: str) -> None:
+    one, five, fifteen = os.getloadavg()
+    database = database_url.split(":", 1)[0]
+    print(f"# {title}: {server.describe()}; wrk {load.connections} connections (1 per thread), {load.seconds:g} s "
+          f"runs after a {load.warmup_seconds:g} s warm-up; {database}; {os.cpu_count()} CPUs; "
+          f"load average at start {one:.2f} {five:.2f} {fifteen:.2f}", flush=True)
+    if database.startswith("sqlite"):
+        print("# SQLite: set DATABASE_URL to a PostgreSQL server for the issue's figures", flush=True)
+
+
+def minimal_requests(method: str = "GET") -> RequestLists:
+    """The floor: the same number of requests per thread, all to `/minimal`."""
+    return lambda threads, per_thread: [[Request(method, "/minimal", {}, b"")] * per_thread] * threads
+
+
+def floor(base_url: str, load: Load, method: str = "GET") -> WrkResult:
+    return measure(f"floor: {method} /minimal", base_url, minimal_requests(method), load,
+                   Expect(status=200, prefixes=("CON ok",)))
+
+
+@dataclass
+class LoadResult:
+    """Latencies gathered in Python (payments end to end, which is not an HTTP load)."""
+
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+    def summary(self) -> dict[str, object]:
+        return {"name": self.name, "requests": self.requests, "errors": self.errors,
+                "per_s": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
+                "p50_ms": round(self.percentile(50), 2), "p99_ms": round(self.percentile(99), 2)}
