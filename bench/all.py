@@ -2,7 +2,7 @@
 target, verdict, p99s. Each benchmark measures its own floor right before its path (same wrk and
 gunicorn settings), so every ratio compares figures taken minutes apart, not hours.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python -m bench.all [--quick] [--only ussd,api,sms,1bill]
 
 Not here (not HTTP loads): SMS fan-out (bench.bench_sms_fanout) and payment start -> succeeded

@@ -1,7 +1,7 @@
 """App API under wrk: `GET /api/v1/bills` and `POST /api/v1/payments` at 64 connections, beside the floor
 (`bench.minimal_app`, one Redis read and one write) run with the same wrk and gunicorn settings.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python -m bench.bench_api [--quick]
 
 A scratch database is created for the run (on the server of DATABASE_URL) and dropped after.

@@ -9,7 +9,7 @@
     asked about again and again) and `POST /billers/1bill/payment` (each request pays a different
     bill with a fresh tran_auth_id). Targets (issue 15): inquiry >= 0.5x the floor, payment >= 0.3x.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python -m bench.bench_payments [--quick] [--payments 200] [--payers 4] [--skip-end-to-end]
 
 Uses REDIS_URL (db 5 unless set); a PostgreSQL DATABASE_URL gets a scratch database for each part (dropped

@@ -5,7 +5,7 @@ Each request carries its own MessageSid (the webhook dedupes on it) and sender, 
 X-Twilio-Signature computed here; the app records it, answers from the status service and replies
 with TwiML.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python -m bench.bench_sms_inbound [--quick]
 
 Target (issue 15): >= 0.5x the floor.

@@ -5,7 +5,7 @@ bill inquiries, my bills with paging, the language menu), posting the growing `t
 with a session id of its own, on a scratch database with the demo data and the real Redis. The floor,
 `bench.minimal_app` (one Redis read and one write), runs with the same wrk and gunicorn settings.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python -m bench.bench_ussd [--quick] [--show]
 
 Targets (issue 15): throughput >= 0.6x the floor at 64 connections; p99 <= 1.5x the floor's p99 at 4.

@@ -17,6 +17,7 @@ import math
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -205,6 +206,8 @@ def run_wrk(name: str, base_url: str, requests: Sequence[Request] | list[list[Re
             seconds: float, expect: Expect = Expect()) -> WrkResult:
     """Replay the requests with wrk, one connection per wrk thread, until the lists end or `seconds` pass.
     A flat list is dealt over the threads; a list of lists gives each thread its own, in order."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     flat = bool(requests) and isinstance(requests[0], Request)
     lists = split(cast(Sequence[Request], requests), connections) if flat else cast(list[list[Request]], requests)
     if len(lists) != connections:
@@ -239,7 +242,7 @@ class Load:
     seconds: float = 10.0
     warmup_seconds: float = 2.0
     warmup_per_connection: int = 40
-    margin: float = 2.0  # requests generated for the main run: the warm-up rate x seconds x margin
+    margin: float = 2.5  # requests generated for the main run: the warm-up rate x seconds x margin
     max_rate: float = 3000.0  # assumed when the warm-up's own requests ran out (its rate is then a floor)
 
 
@@ -361,8 +364,9 @@ def minimal_requests(method: str = "GET") -> RequestLists:
 
 
 def floor(base_url: str, load: Load, method: str = "GET") -> WrkResult:
+    # Its requests cost nothing to make: enough for `max_rate`, as a cold warm-up under-reads the floor most.
     return measure(f"floor: {method} /minimal", base_url, minimal_requests(method), load,
-                   Expect(status=200, prefixes=("CON ok",)))
+                   Expect(status=200, prefixes=("CON ok",)), rate_hint=load.max_rate)
 
 
 @dataclass
