@@ -43,13 +43,13 @@ def main() -> None:
     unknown = [name for name in chosen if name not in BENCHES]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
-    began, load_before = time.monotonic(), os.getloadavg()
+    began, load_before, commit = time.monotonic(), os.getloadavg(), _commit()
     rows: list[Row] = []
     for name in chosen:
         rows += BENCHES[name](options)
         print(flush=True)
     load_after = os.getloadavg()
-    print(f"# summary: commit {_commit()}, {'quick' if options.quick else f'{options.seconds:g} s'} runs, "
+    print(f"# summary: commit {commit}, {'quick' if options.quick else f'{options.seconds:g} s'} runs, "
           f"{(time.monotonic() - began) / 60:.1f} min; load average at start {load_before[0]:.2f}, "
           f"at end {load_after[0]:.2f} ({os.cpu_count()} CPUs)")
     print_rows(rows)
