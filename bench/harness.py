@@ -290,7 +290,7 @@ class Row:
 
     @property
     def met(self) -> bool:
-        clean = self.result.errors == 0 and self.floor.errors == 0
+        clean = not (self.result.errors or self.floor.errors or self.result.ran_out or self.floor.ran_out)
         return clean and (self.ratio <= self.target if self.kind == "p99" else self.ratio >= self.target)
 
     @property
@@ -316,6 +316,9 @@ def print_rows(rows: list[Row]) -> None:
     errors = [row.path for row in rows if row.result.errors or row.floor.errors]
     if errors:
         print(f"# errors in: {', '.join(errors)} (a run with errors meets no target)")
+    short = [row.path for row in rows if row.result.ran_out or row.floor.ran_out]
+    if short:
+        print(f"# requests ran out before the time was up in: {', '.join(short)} (req/s reads low; no verdict)")
 
 
 # --- command line ---------------------------------------------------------------------------------------
