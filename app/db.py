@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -26,6 +28,7 @@ metadata: MetaData = SQLModel.metadata
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE_KEY = "rabta_begin_immediate"
+DATABASE_KEY = "rabta_database"  # session.info: the Database that opened the session
 log = logging.getLogger("rabta.db")
 Publisher = Callable[[Sequence[Event]], None]
 
@@ -61,7 +64,33 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         _configure_sqlite(engine, read_only)
         return engine
     connect_args = {"options": "-c default_transaction_read_only=on"} if read_only else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args)
+    engine = create_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while (a database restart or a
+    firewall's idle cut shows there). `pool_pre_ping` pinged on every checkout: one more round trip per
+    unit of work, the busiest connections being the least likely to be stale. A connection that breaks
+    while busy fails its unit of work once, and SQLAlchemy then discards the whole stale pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(_dbapi_connection: Any, record: Any) -> None:
+        record.info["rabta_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("rabta_idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return  # new (just connected) or recently used
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool retries the checkout on a fresh connection
+            raise DisconnectionError("idle connection is gone") from exc
 
 
 class Database:
@@ -93,12 +122,9 @@ class Database:
     def session(self) -> Session:
         if self.is_sqlite and self.engine.url.database not in (None, "", ":memory:"):
             self._keep_wal_open()
-        session = Session(self.engine, expire_on_commit=False)
-        event.listen(session, "after_commit", self._after_commit)
-        event.listen(session, "after_rollback", _after_rollback)
-        return session
+        return UnitOfWork(self.engine, expire_on_commit=False, info={DATABASE_KEY: self})
 
-    def _after_commit(self, session: Session) -> None:
+    def after_commit(self, session: Session) -> None:
         if session.in_nested_transaction():  # a SAVEPOINT was released; the real commit is still to come
             return
         events = take_events(session)
@@ -147,6 +173,19 @@ def preload(session: Session, model: Any, ids: Iterable[int | None]) -> list[Any
     return list(session.exec(select(model).where(col(model.id).in_(wanted))))
 
 
+class UnitOfWork(Session):
+    """The sessions `Database` hands out. Its commit and rollback hooks are registered once, on this
+    class (a listener per session instance cost more than a small query)."""
+
+
+@event.listens_for(UnitOfWork, "after_commit")
+def _after_commit(session: Session) -> None:
+    database = session.info.get(DATABASE_KEY)
+    if database is not None:
+        database.after_commit(session)
+
+
+@event.listens_for(UnitOfWork, "after_rollback")
 def _after_rollback(session: Session) -> None:
     if session.in_nested_transaction():  # only a SAVEPOINT rolled back: the outer work may still commit
         return
