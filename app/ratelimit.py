@@ -15,10 +15,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from redis import Redis, RedisError
+from redis.client import Pipeline
 
 from app import metrics
 from app.errors import RateLimited, ServiceUnavailable
@@ -40,13 +42,23 @@ def _window_key(limit: Limit, now: float) -> str:
 
 def count(redis: Redis, limits: Sequence[Limit]) -> list[int]:
     """Count one hit against every limit (one round trip) and return the running totals."""
-    now = time.time()
     pipe = redis.pipeline(transaction=False)
+    queue_hits(pipe, limits)
+    return totals(limits, pipe.execute())
+
+
+def queue_hits(pipe: Pipeline, limits: Sequence[Limit]) -> None:
+    """Queue one hit against every limit on the caller's pipeline (to share its round trip); the
+    first `2 * len(limits)` replies are the limits' (see `totals`)."""
+    now = time.time()
     for limit in limits:
         key = _window_key(limit, now)
         pipe.incr(key)
         pipe.expire(key, limit.window_seconds + 5)
-    return [int(value) for value in pipe.execute()[::2]]
+
+
+def totals(limits: Sequence[Limit], replies: Sequence[object]) -> list[int]:
+    return [int(value) for value in replies[:2 * len(limits):2]]  # type: ignore[call-overload]
 
 
 def peek(redis: Redis, limit: Limit) -> int:
@@ -55,13 +67,24 @@ def peek(redis: Redis, limit: Limit) -> int:
     return int(value) if value else 0
 
 
+def queue_peek(pipe: Pipeline, limit: Limit) -> None:
+    """`peek` as one command on the caller's pipeline; its reply is the count (None: no hit yet)."""
+    pipe.get(_window_key(limit, time.time()))
+
+
 def retry_after(limit: Limit) -> int:
     return max(1, limit.window_seconds - int(time.time() % limit.window_seconds))
 
 
 def enforce(redis: Redis, limits: Sequence[Limit], message: str = "Too many requests; slow down.") -> None:
     """Count a hit against each limit; raise RateLimited (with Retry-After) for the first one exceeded."""
-    for limit, total in zip(limits, count(redis, limits), strict=True):
+    raise_if_over(limits, count(redis, limits), message)
+
+
+def raise_if_over(limits: Sequence[Limit], counted: Sequence[int],
+                  message: str = "Too many requests; slow down.") -> None:
+    """RateLimited (with Retry-After) for the first limit whose running total is over it."""
+    for limit, total in zip(limits, counted, strict=True):
         if total > limit.per_window:
             metrics.count_rate_limited(limit.scope)
             raise RateLimited(message, retry_after=retry_after(limit))
@@ -91,14 +114,24 @@ class _Outage:
 OUTAGE = _Outage()
 
 
-def enforce_or_fail_open(redis: Redis, limits: Sequence[Limit], *, fail_open_seconds: int) -> None:
-    """`enforce`, but a Redis outage lets requests through for `fail_open_seconds`, then answers 503."""
+def enforce_or_fail_open(redis: Redis, limits: Sequence[Limit], *, fail_open_seconds: int,
+                         along: Callable[[Pipeline], None] | None = None) -> list[Any] | None:
+    """`enforce`, but a Redis outage lets requests through for `fail_open_seconds`, then answers 503.
+
+    `along` queues the caller's own commands on the same pipeline (one round trip for both); their
+    replies are returned, or None when Redis did not answer."""
     try:
-        enforce(redis, limits)
+        pipe = redis.pipeline(transaction=False)
+        queue_hits(pipe, limits)
+        if along is not None:
+            along(pipe)
+        replies = pipe.execute()
     except RedisError as exc:
         down_for = OUTAGE.failed()
         if down_for > fail_open_seconds:
             raise ServiceUnavailable("A service we depend on is unavailable; try again shortly.",
                                      retry_after=30) from exc
-        return
+        return None
     OUTAGE.recovered()
+    raise_if_over(limits, totals(limits, replies))
+    return replies[2 * len(limits):]

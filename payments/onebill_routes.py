@@ -56,22 +56,30 @@ def _guard() -> Response | None:
         return problem(404, "not_found", "Not Found", "The 1Bill rail is not enabled.")
     redis = current().redis
     failures = Limit("onebill_failed_auth", request.remote_addr or "-", settings.ONEBILL_FAILED_AUTH_PER_MINUTE)
+    # The password is checked first, but the answer to an address over its failure limit is 429 either way,
+    # so a guesser learns nothing. The good-credential limit and the failure count share one round trip.
+    authorised = onebill_authorised()
     try:
-        if ratelimit.peek(redis, failures) >= failures.per_window:
-            metrics.count_rate_limited(failures.scope)
-            return _too_many(ratelimit.retry_after(failures))
-        if not onebill_authorised():
+        if not authorised:
+            if ratelimit.peek(redis, failures) >= failures.per_window:
+                metrics.count_rate_limited(failures.scope)
+                return _too_many(ratelimit.retry_after(failures))
             metrics.webhook_refused("1bill", "bad_credentials")
             ratelimit.count(redis, [failures])
             return refused(401, {"response_Code": onebill.INVALID_DATA, "message": "invalid credentials"},
                            "bad credentials")
         user = hashlib.sha256((request.authorization.username or "").encode()).hexdigest()[:32]  # type: ignore[union-attr]
-        ratelimit.enforce_or_fail_open(redis, [Limit("onebill_cred", user, settings.ONEBILL_REQUESTS_PER_MINUTE)],
-                                       fail_open_seconds=settings.RATE_LIMIT_FAIL_OPEN_SECONDS)
+        replies = ratelimit.enforce_or_fail_open(
+            redis, [Limit("onebill_cred", user, settings.ONEBILL_REQUESTS_PER_MINUTE)],
+            fail_open_seconds=settings.RATE_LIMIT_FAIL_OPEN_SECONDS,
+            along=lambda pipe: ratelimit.queue_peek(pipe, failures))
+        if replies and int(replies[0] or 0) >= failures.per_window:
+            metrics.count_rate_limited(failures.scope)
+            return _too_many(ratelimit.retry_after(failures))
     except RateLimited as exc:
         return _too_many(exc.retry_after)
     except RedisError:  # only the failed-auth counter: the password check itself needs no Redis
-        if not onebill_authorised():
+        if not authorised:
             return refused(401, {"response_Code": onebill.INVALID_DATA, "message": "invalid credentials"},
                            "bad credentials")
     return None

@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from redis.client import Pipeline
+
 from app import metrics
 from app.messages.redaction import mask_entry
 from app.redaction import mask_text
@@ -70,6 +72,13 @@ class Gateway:
     def load(self, session_id: str) -> store.Record:
         """The session's record (one GET); the adapter reads its own bookkeeping from `.channel`."""
         return store.load(self.context.redis, session_id)
+
+    def queue_load(self, pipe: Pipeline, session_id: str) -> None:
+        """`load` as one command on the adapter's pipeline (sharing a round trip); its reply goes to `loaded`."""
+        pipe.get(store.session_key(session_id))
+
+    def loaded(self, raw: bytes | str | None) -> store.Record:
+        return store.loads(raw)
 
     def handle(self, request: UssdRequest, record: store.Record | None = None,
                channel: Callable[[Reply], str] | None = None) -> Reply:

@@ -29,6 +29,7 @@ from app.webhook_edge import guard
 from app.webhooks import at_token_ok
 from ussd.gateway import UssdRequest
 from ussd.render import Reply, t
+from ussd.store import Record
 
 log = logging.getLogger("rabta.ussd")
 
@@ -79,8 +80,7 @@ def session_callback() -> Response:
         log.warning("USSD callback with an unusable phoneNumber (session %s)", session_id)
         return _plain("END " + t("ussd.end.bad_request", language), 400)
     try:
-        _limit(session_id, phone)
-        return _plain(_hop(session_id, phone, text))
+        return _plain(_hop(session_id, phone, text, _limited_record(session_id, phone)))
     except RateLimited:
         log.info("USSD hop over the limit for %s (session %s)", mask_msisdn(phone), session_id[:32])
         return _plain("END " + t("ussd.end.unavailable", language))
@@ -92,14 +92,20 @@ def session_callback() -> Response:
         return _plain("END " + t("error.generic", language))
 
 
-def _limit(session_id: str, phone: str) -> None:
-    """Per number and per session (a script hammering one session, or one number opening many)."""
-    settings = current().settings
-    ratelimit.enforce(current().redis, [
-        Limit("ussd_number", phone, settings.USSD_HOPS_PER_NUMBER_PER_MINUTE),
-        Limit("ussd_session", hashlib.sha256(session_id.encode()).hexdigest()[:32],
-              settings.USSD_HOPS_PER_SESSION_PER_MINUTE),
-    ])
+def _limited_record(session_id: str, phone: str) -> Record:
+    """Count the hop against the limits per number and per session (a script hammering one session, or one
+    number opening many) and read the session, in one round trip; RateLimited when over a limit."""
+    runtime = current()
+    settings = runtime.settings
+    limits = [Limit("ussd_number", phone, settings.USSD_HOPS_PER_NUMBER_PER_MINUTE),
+              Limit("ussd_session", hashlib.sha256(session_id.encode()).hexdigest()[:32],
+                    settings.USSD_HOPS_PER_SESSION_PER_MINUTE)]
+    pipe = runtime.redis.pipeline(transaction=False)
+    ratelimit.queue_hits(pipe, limits)
+    runtime.ussd.queue_load(pipe, session_id)
+    replies = pipe.execute()
+    ratelimit.raise_if_over(limits, ratelimit.totals(limits, replies))
+    return runtime.ussd.loaded(replies[-1])
 
 
 def _digest(value: str) -> str:
@@ -108,9 +114,8 @@ def _digest(value: str) -> str:
     return hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
-def _hop(session_id: str, phone: str, text: str) -> str:
+def _hop(session_id: str, phone: str, text: str, record: Record) -> str:
     gateway = current().ussd
-    record = gateway.load(session_id)
     cursor = _read_cursor(record.channel) if record.state is not None else None
     if cursor is None:
         ussd_request = UssdRequest(session_id, phone, None, lost=text != "")

@@ -12,7 +12,7 @@ import hashlib
 from flask import Flask, Response, request
 
 from app import ratelimit
-from app.api.auth import bearer_token
+from app.api.auth import RevocationCheck, bearer_token
 from app.ratelimit import Limit
 from app.runtime import current
 
@@ -44,10 +44,16 @@ def enforce_rate_limits() -> None:
     settings = runtime.settings
     limits = [Limit("api_ip", request.remote_addr or "-", settings.API_IP_RATE_LIMIT_PER_MINUTE, WINDOW_SECONDS)]
     token = bearer_token()
+    revocation = None
     if token:
         digest = hashlib.sha256(token.encode()).hexdigest()[:32]
         limits.append(Limit("api_cred", digest, settings.API_RATE_LIMIT_PER_MINUTE, WINDOW_SECONDS))
-    ratelimit.enforce_or_fail_open(runtime.redis, limits, fail_open_seconds=settings.RATE_LIMIT_FAIL_OPEN_SECONDS)
+        revocation = RevocationCheck.of(token)
+    replies = ratelimit.enforce_or_fail_open(runtime.redis, limits,
+                                             fail_open_seconds=settings.RATE_LIMIT_FAIL_OPEN_SECONDS,
+                                             along=revocation.queue if revocation else None)
+    if revocation is not None and replies:
+        revocation.answered(replies[0])
 
 
 def add_headers(response: Response) -> Response:
