@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -79,7 +78,7 @@ def _finish_request(response: Response) -> Response:
 
 def _record_webhook(provider: str, response: Response, elapsed: float) -> None:
     if request.mimetype in FORM_TYPES:
-        body: bytes | str = urlencode(list(request.form.items(multi=True)))
+        body: bytes | list[tuple[str, str]] = list(request.form.items(multi=True))
         body_type = FORM_TYPES[0]
     else:
         body, body_type = request.get_data(cache=True), request.mimetype

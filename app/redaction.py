@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -101,9 +101,14 @@ def _redact_structured(text: str, content_type: str) -> str | None:
         return json.dumps(redact_value("", value) if not isinstance(value, dict) else redact_mapping(value),
                           ensure_ascii=False, separators=(",", ":"))
     if "x-www-form-urlencoded" in content_type:
-        pairs = parse_qsl(text, keep_blank_values=True)
-        return urlencode([(key, redact_value(key, value)) for key, value in pairs], safe="*[]+")
+        return redact_form(parse_qsl(text, keep_blank_values=True))
     return None
+
+
+def redact_form(pairs: Iterable[tuple[str, str]]) -> str:
+    """Form fields (as a web framework already parsed them) redacted field by field, urlencoded, cut to
+    MAX_BODY_CHARS: the same as `redact_body` of their encoding, without encoding and parsing them again."""
+    return urlencode([(key, redact_value(key, value)) for key, value in pairs], safe="*[]+")[:MAX_BODY_CHARS]
 
 
 def redact_query(query: str) -> str:

@@ -26,7 +26,7 @@ from requests.adapters import HTTPAdapter
 from app import request_id
 from app.providerlog.models import INBOUND, OUTBOUND
 from app.providerlog.service import Exchange, record_many
-from app.redaction import redact_body, redact_query
+from app.redaction import redact_body, redact_form, redact_query
 
 log = logging.getLogger("rabta.providerlog")
 
@@ -112,10 +112,13 @@ def inbound_provider(path: str) -> str | None:
 
 
 def record_inbound(*, provider: str, method: str, path: str, query: str, status: int, elapsed: float,
-                   request_body: bytes | str, request_type: str, response_body: bytes, response_type: str) -> None:
+                   request_body: bytes | str | list[tuple[str, str]], request_type: str, response_body: bytes,
+                   response_type: str) -> None:
+    """`request_body` may be a form's parsed fields (the web framework parsed them already)."""
+    body = redact_form(request_body) if isinstance(request_body, list) else redact_body(request_body, request_type)
     emit(Exchange(
         direction=INBOUND, provider=provider, method=method, path=_path(path, query), status=status,
-        elapsed_ms=round(elapsed * 1000), request_body=redact_body(request_body, request_type),
+        elapsed_ms=round(elapsed * 1000), request_body=body,
         response_body=redact_body(response_body, response_type), request_id=request_id.current()))
 
 
