@@ -16,8 +16,7 @@ from typing import Any
 from redis import Redis
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from app.bus import Event, record
 from app.citizens.identity import normalise_msisdn
@@ -36,6 +35,12 @@ _table: Any = OutboundMessage.__table__  # type: ignore[attr-defined]
 # Built once: the values travel as parameters, so the compiled statement is reused per row.
 _INSERT_ONCE = {
     postgres: (insert(_table).on_conflict_do_nothing(index_elements=["notification_id"]).returning(_table.c.id))
+    for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))
+}
+_inbound: Any = InboundMessage.__table__  # type: ignore[attr-defined]
+_INBOUND_ONCE = {
+    postgres: (insert(_inbound).on_conflict_do_nothing(index_elements=["provider", "provider_message_id"])
+               .returning(_inbound.c.id))
     for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))
 }
 
@@ -130,23 +135,23 @@ def messages_for_citizen(*, session: Session, citizen_id: int, before_id: int | 
     return list(session.exec(query))
 
 
-def record_inbound(*, session: Session, inbound: InboundText, msisdn: str) -> InboundMessage | None:
-    """The inbound row, or None when this provider message id was recorded before (providers retry)."""
-    seen = session.exec(select(InboundMessage.id).where(
-        InboundMessage.provider == inbound.provider,
-        InboundMessage.provider_message_id == inbound.provider_message_id)).first()
-    if seen is not None:
-        return None
-    record = InboundMessage(provider=inbound.provider, provider_message_id=inbound.provider_message_id[:80],
-                            msisdn=msisdn, to_number=(inbound.to or "")[:20], body=inbound.body[:MAX_INBOUND_BODY],
-                            link_id=(inbound.link_id or None) and inbound.link_id[:80])
-    try:
-        with session.begin_nested():  # a concurrent duplicate loses here, not with a 500
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        return None
-    return record
+def record_inbound(*, session: Session, inbound: InboundText, msisdn: str, command: str = "",
+                   citizen_id: int | None = None) -> int | None:
+    """Record the text once; its row id, or None when this provider message id was recorded before
+    (providers retry). One INSERT ... ON CONFLICT DO NOTHING: a concurrent duplicate loses here too."""
+    values = {"provider": inbound.provider, "provider_message_id": inbound.provider_message_id[:80],
+              "msisdn": msisdn, "to_number": (inbound.to or "")[:20], "body": inbound.body[:MAX_INBOUND_BODY],
+              "link_id": (inbound.link_id or None) and inbound.link_id[:80], "command": command[:16],
+              "citizen_id": citizen_id, "received_at": utcnow()}
+    statement = _INBOUND_ONCE[session.get_bind().dialect.name == "postgresql"]
+    inbound_id = session.execute(statement, values).scalar()
+    return int(inbound_id) if inbound_id is not None else None
+
+
+def set_inbound_command(*, session: Session, inbound_id: int, command: str, citizen_id: int | None) -> None:
+    """What a text turned out to be, once answered (a command that writes is answered after it is recorded)."""
+    session.execute(update(InboundMessage).where(col(InboundMessage.id) == inbound_id)
+                    .values(command=command[:16], citizen_id=citizen_id))
 
 
 def inbound_command(*, session: Session, provider: str, provider_message_id: str) -> str | None:

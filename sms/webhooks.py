@@ -18,7 +18,7 @@ from app.messages import text
 from app.runtime import Runtime
 from sms import commands
 from sms.providers.base import InboundText
-from sms.service import e164, record_inbound, record_reply, send_sms
+from sms.service import e164, record_inbound, record_reply, send_sms, set_inbound_command
 from sms.throttle import inbound_count
 
 log = logging.getLogger("rabta.sms")
@@ -51,21 +51,24 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
         with runtime.db.transaction(immediate=False) as session:
             result = _answer(runtime, session, msisdn, inbound.body)
     with runtime.db.transaction() as session:
-        record = record_inbound(session=session, inbound=inbound, msisdn=msisdn)
-        if record is None:
+        inbound_id = record_inbound(session=session, inbound=inbound, msisdn=msisdn,
+                                    command=result.command if result else "",
+                                    citizen_id=result.citizen_id if result else None)
+        if inbound_id is None:
             log.info("duplicate %s callback %s ignored", inbound.provider, inbound.provider_message_id)
             return None
-        result = result or _answer(runtime, session, msisdn, inbound.body)
-        record.command, record.citizen_id = result.command[:16], result.citizen_id
-        session.add(record)
+        if result is None:  # a command that writes runs once, after its text is recorded
+            result = _answer(runtime, session, msisdn, inbound.body)
+            set_inbound_command(session=session, inbound_id=inbound_id, command=result.command,
+                                citizen_id=result.citizen_id)
         if result.reply is None:
             return None
         if reply_inline:
             record_reply(session=session, to=msisdn, body=result.reply, provider=inbound.provider,
-                         citizen_id=result.citizen_id, in_reply_to=record.id, kind=result.kind)
+                         citizen_id=result.citizen_id, in_reply_to=inbound_id, kind=result.kind)
         elif msisdn.startswith("+"):
             send_sms(session=session, to=msisdn, body=result.reply, kind=result.kind,
-                     citizen_id=result.citizen_id, in_reply_to=record.id, redis=runtime.redis)
+                     citizen_id=result.citizen_id, in_reply_to=inbound_id, redis=runtime.redis)
         else:  # no number we can text back (a short code or garbage): recorded, not answered
             log.info("no reply to unusable sender %s", mask_msisdn(msisdn))
             return None
