@@ -19,7 +19,7 @@ from redis import Redis
 
 from app.applications.service import Viewer
 from app.applications.service import lookup_status as lookup
-from app.bills.service import inquiry_for, unpaid_bills_for
+from app.bills.service import amount_payable_on, inquiry_for, unpaid_bills_for
 from app.catalogue.service import agency_codes
 from app.citizens.identity import mask_cnic
 from app.citizens.pins import pin_required_to_pay, validate_new_pin
@@ -181,12 +181,9 @@ def my_bills(ctx: Context, state: State, effect: Effect) -> Outcome:
             return Outcome(effect.task, "no_account")
         bills = unpaid_bills_for(session=session, citizen_id=citizen.id or 0)[:MAX_LISTED_BILLS]
         codes, today = agency_codes(session=session), ctx.today()
-        items = []
-        for bill in bills:
-            answer = payability_of(session=session, psid=bill.psid, on=today)
-            items.append({"value": bill.psid, "agency": codes.get(bill.agency_id, ""),
-                          "description": bill.description,
-                          "amount": format_money(answer.amount or 0, bill.currency)})
+        # The list shows what each costs today; whether it can be paid now is asked when one is chosen.
+        items = [{"value": bill.psid, "agency": codes.get(bill.agency_id, ""), "description": bill.description,
+                  "amount": format_money(amount_payable_on(bill, today), bill.currency)} for bill in bills]
         has_cnic = bool(citizen.cnic)
     if items:
         return Outcome(effect.task, "list", data={"bills": items})

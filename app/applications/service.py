@@ -212,14 +212,16 @@ class StatusView:
 
 
 def status_view(*, session: Session, request: ServiceRequest, language: str) -> StatusView:
-    service = session.get(Service, request.service_id)
-    agency = session.get(Agency, request.agency_id)
+    # The service and its agency's code in one query: every status answer of every channel comes here.
+    found = session.exec(select(Service, Agency.code).outerjoin(Agency, col(Agency.id) == request.agency_id)
+                         .where(col(Service.id) == request.service_id)).first()
+    service, agency_code = found if found is not None else (None, None)
     due = format_date(request.sla_due_at)
     return StatusView(
         tracking_number=request.tracking_number,
         service_code=service.code if service else "",
         service_name=service.name_in(language) if service else "",
-        agency_code=agency.code if agency else "",
+        agency_code=agency_code or "",
         status=request.status,
         status_label=text(f"status.{request.status}", language),
         last_changed=format_date(request.last_changed_at),
