@@ -17,11 +17,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from redis.connection import AbstractConnection
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 
 def free_port() -> int:
@@ -130,3 +132,39 @@ def as_received(runtime: Any, message: Any) -> str:
     body = clear_text.find(runtime.redis, *refs)
     assert body is not None, f"the clear text of message {message.id} is gone"
     return body
+
+
+@dataclass
+class RoundTrips:
+    """What a piece of work cost: SQL statements (BEGIN not counted: SQLite issues its own, PostgreSQL's
+    driver does it silently) and Redis round trips (a pipeline is one)."""
+
+    sql: int = 0
+    redis: int = 0
+    statements: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def count_round_trips(engine: Engine) -> Iterator[RoundTrips]:
+    """Count the statements sent on `engine` and every Redis round trip of this process meanwhile.
+    Pinning these in a test makes a regression (an N+1 query, an unpipelined Redis call) fail in CI."""
+    counted = RoundTrips()
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            counted.sql += 1
+            counted.statements.append(statement)
+
+    original = AbstractConnection.send_packed_command
+
+    def send(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
+        counted.redis += 1
+        original(self, command, check_health)
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    AbstractConnection.send_packed_command = send  # type: ignore[method-assign]
+    try:
+        yield counted
+    finally:
+        AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", on_statement)
