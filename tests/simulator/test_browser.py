@@ -109,7 +109,7 @@ def test_ayesha_checks_her_application_then_pays_with_her_pin_and_the_receipt_re
     expect(screen(ayesha)).to_contain_text("Payment of Rs 1,500 started")
 
     inbox = ayesha.get_by_role("list", name="Inbox")
-    expect(inbox).to_contain_text("received for PSID 10000000000000001", timeout=10_000)
+    expect(inbox).to_contain_text("received for PSID 10000000000000001", timeout=30_000)
     events = panel(page, AYESHA)
     expect(events).to_contain_text("payment_receipt")
     expect(events).to_contain_text("start_payment → started")
@@ -129,7 +129,7 @@ def test_bilal_texts_bill_and_gets_the_after_due_amount(
     events = panel(page, BILAL)
     expect(events).to_contain_text("BILL")
     inbox = bilal.get_by_role("list", name="Inbox")
-    expect(inbox).to_contain_text("10000000000000004", timeout=10_000)
+    expect(inbox).to_contain_text("10000000000000004", timeout=30_000)
     expect(inbox).to_contain_text("1,500")  # Rs 1,000 within the due date, 1,500 after: it is 5 days late
     assert re.search("[\u0600-\u06ff]", inbox.inner_text())  # Bilal reads Urdu script by SMS...
     assert inbox.locator(".body").first.get_attribute("dir") == "auto"  # ...laid out right to left
