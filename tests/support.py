@@ -13,10 +13,12 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +132,55 @@ def as_received(runtime: Any, message: Any) -> str:
     body = clear_text.find(runtime.redis, *refs)
     assert body is not None, f"the clear text of message {message.id} is gone"
     return body
+
+
+# --- statement and round-trip budgets (issue 15) --------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """What a block of code cost: SQL statements (`statements` holds their text) and Redis round trips."""
+
+    statements: list[str] = field(default_factory=list)
+    redis: int = 0
+
+    @property
+    def sql(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return f"{self.sql} SQL statements, {self.redis} Redis round trips:\n" + "\n".join(self.statements)
+
+
+@contextmanager
+def count_statements(engine: Any) -> Iterator[Counts]:
+    """Count the SQL statements `engine` runs and the Redis round trips made, in this thread only
+    (the provider-log pusher and other background threads are not the code under test).
+
+    An executemany counts once (one round trip), as does a Redis pipeline. `BEGIN` is left out:
+    SQLite's is a statement of ours (`BEGIN IMMEDIATE`) while PostgreSQL's driver sends its own, so
+    leaving it out gives both databases the same count."""
+    import redis.connection
+    from sqlalchemy import event
+
+    counts = Counts()
+    me = threading.get_ident()
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.get_ident() == me and not statement.lstrip().upper().startswith("BEGIN"):
+            counts.statements.append(" ".join(statement.split())[:160])
+
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def send_packed_command(self: Any, command: Any, check_health: bool = True) -> None:
+        if threading.get_ident() == me:
+            counts.redis += 1
+        original(self, command, check_health)
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    redis.connection.AbstractConnection.send_packed_command = send_packed_command  # type: ignore[method-assign]
+    try:
+        yield counts
+    finally:
+        redis.connection.AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", on_execute)
