@@ -53,7 +53,11 @@ def enqueue(
     }
     if delay is not None and delay.total_seconds() > 0:
         return queue.enqueue_in(delay, func, *args, **options)
-    return queue.enqueue(func, *args, **options)
+    # Our own pipeline: RQ would otherwise register the queue in a round trip of its own before the job's.
+    with connection.pipeline() as pipe:
+        job = queue.enqueue(func, *args, pipeline=pipe, **options)
+        pipe.execute()
+    return job
 
 
 def enqueue_many(connection: Redis, queue_name: str, func: Any, args_list: Iterable[tuple[Any, ...]],
