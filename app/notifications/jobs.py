@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.bus import drop_events_since, pending_events
 from app.notifications.models import Notification
-from app.notifications.service import Dispatchers, claim_pending, dispatch, mark_failed
+from app.notifications.service import Dispatchers, claim_pending, dispatch, dispatch_many, mark_failed
 from app.queue import NOTIFICATIONS
 from app.runtime import Runtime, current
 
@@ -43,15 +43,15 @@ def drain_outbox() -> int:
 def _dispatch_batch(session: Session, batch: list[Notification], dispatchers: Dispatchers) -> list[tuple[int, str]]:
     """Dispatch a claimed batch; return (id, error) for each row that failed.
 
-    The whole batch goes in one SAVEPOINT with the row updates flushed together at its end (one
-    executemany instead of one UPDATE and two SAVEPOINT statements per row). Should any row fail,
+    The whole batch goes in one SAVEPOINT, each channel's rows to its dispatcher at once, with the
+    row updates flushed together at its end (one executemany instead of one UPDATE and two SAVEPOINT
+    statements per row). Should any row fail,
     that savepoint (and the events it recorded) is rolled back and the batch is dispatched again one
     SAVEPOINT per row, so one bad row never blocks the others."""
     events = pending_events(session)
     try:
         with session.begin_nested(), session.no_autoflush:
-            for notification in batch:
-                dispatch(session=session, notification=notification, dispatchers=dispatchers)
+            dispatch_many(session=session, notifications=batch, dispatchers=dispatchers)
         return []
     except Exception:  # noqa: BLE001 -- retried row by row below, where each failure is logged and kept
         drop_events_since(session, events)
