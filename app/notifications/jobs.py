@@ -45,15 +45,14 @@ def _dispatch_batch(session: Session, batch: list[Notification], dispatchers: Di
 
     The whole batch goes in one SAVEPOINT, each channel's rows to its dispatcher at once, with the
     row updates flushed together at its end (one executemany instead of one UPDATE and two SAVEPOINT
-    statements per row). Should any row fail,
-    that savepoint (and the events it recorded) is rolled back and the batch is dispatched again one
-    SAVEPOINT per row, so one bad row never blocks the others."""
+    statements per row). Should any row fail, that savepoint (and the events it recorded) is rolled
+    back and the batch is dispatched again one SAVEPOINT per row, so one bad row never blocks the others."""
     events = pending_events(session)
     try:
         with session.begin_nested(), session.no_autoflush:
             dispatch_many(session=session, notifications=batch, dispatchers=dispatchers)
         return []
-    except Exception:  # noqa: BLE001 -- retried row by row below, where each failure is logged and kept
+    except Exception:  # retried row by row below, where each failure is logged and kept
         drop_events_since(session, events)
     failed: list[tuple[int, str]] = []
     for notification in batch:
