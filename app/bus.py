@@ -42,6 +42,16 @@ def take_events(session: Session) -> list[Event]:
     return events
 
 
+def pending_events(session: Session) -> int:
+    """How many events this session holds so far: a mark for `drop_events_since`."""
+    return len(session.info.get(_EVENTS_KEY, []))
+
+
+def drop_events_since(session: Session, mark: int) -> None:
+    """Forget the events recorded after `mark` (the work of a rolled-back SAVEPOINT)."""
+    del session.info.get(_EVENTS_KEY, [])[mark:]
+
+
 def drop_events(session: Session) -> None:
     session.info.pop(_EVENTS_KEY, None)
 

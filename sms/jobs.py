@@ -21,7 +21,7 @@ from app.bus import Event
 from app.citizens.identity import mask_msisdn
 from app.messages import clear_text
 from app.messages.redaction import carries_code
-from app.queue import SMS
+from app.queue import SMS, enqueue_many
 from app.runtime import Runtime, current
 from app.timeutil import utcnow
 from sms import delivery, sending
@@ -43,8 +43,9 @@ def enqueue_queued(runtime: Runtime, events: Sequence[Event]) -> None:
 
 
 def enqueue_sends(runtime: Runtime, message_ids: list[int]) -> None:
-    for start in range(0, len(message_ids), SEND_BATCH):
-        runtime.enqueue(SMS, send_messages, message_ids[start:start + SEND_BATCH])
+    """One send job per `SEND_BATCH` ids, all enqueued in one Redis round trip."""
+    batches = [(message_ids[start:start + SEND_BATCH],) for start in range(0, len(message_ids), SEND_BATCH)]
+    enqueue_many(runtime.redis, SMS, send_messages, batches)
 
 
 def enqueue_retry(runtime: Runtime, message_id: int, delay_seconds: float) -> None:

@@ -10,6 +10,7 @@ the outbox drain (`app.notifications.service.dispatch`): replies always go.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from sms.providers.base import InboundText
 MAX_BODY = 2000
 MAX_INBOUND_BODY = 1600
 _table: Any = OutboundMessage.__table__  # type: ignore[attr-defined]
-# Built once: the values travel as parameters, so the compiled statement is reused per row.
+# Built once: the values travel as parameters, so the compiled statement is reused per batch.
 _INSERT_ONCE = {
     postgres: (insert(_table).on_conflict_do_nothing(index_elements=["notification_id"]).returning(_table.c.id))
     for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))
@@ -106,23 +107,26 @@ def record_reply(*, session: Session, to: str, body: str, provider: str, citizen
     return message
 
 
-def dispatch_notification(session: Session, notification: Notification) -> None:
-    """The outbox dispatcher: an owed notification becomes one outbound SMS (same transaction).
+def dispatch_notification(session: Session, notifications: Sequence[Notification]) -> None:
+    """The outbox dispatcher: each owed notification becomes one outbound SMS (same transaction).
 
-    This runs once per notification inside the drain (thousands per minute in a fan-out), so it
-    writes with one INSERT ... ON CONFLICT DO NOTHING ... RETURNING instead of an ORM object:
-    the unique notification_id makes a re-drained row a no-op. Opt-out was already applied by
-    the drain (`app.notifications.service.dispatch`), the one place it is enforced."""
-    text, info = _prepared(notification.body)
+    The drain hands over a batch at a time (thousands of rows per minute in a fan-out), so they are
+    written with one multi-row INSERT ... ON CONFLICT DO NOTHING ... RETURNING instead of ORM objects:
+    the unique notification_id makes a re-drained row a no-op. Opt-out was already applied by the
+    drain (`app.notifications.service.dispatch_many`), the one place it is enforced."""
     now = utcnow()
-    values = {"to": e164(notification.msisdn), "body": text, "kind": notification.kind[:40], "status": QUEUED,
-              "segments": info.segments, "encoding": info.encoding, "citizen_id": notification.citizen_id,
-              "essential": notification.essential, "notification_id": notification.id, "attempts": 0,
-              "created_at": now, "updated_at": now}
+    rows = []
+    for notification in notifications:
+        text, info = _prepared(notification.body)
+        rows.append({"to": e164(notification.msisdn), "body": text, "kind": notification.kind[:40],
+                     "status": QUEUED, "segments": info.segments, "encoding": info.encoding,
+                     "citizen_id": notification.citizen_id, "essential": notification.essential,
+                     "notification_id": notification.id, "attempts": 0, "created_at": now, "updated_at": now})
+    if not rows:
+        return
     statement = _INSERT_ONCE[session.get_bind().dialect.name == "postgresql"]
-    message_id = session.execute(statement, values).scalar()
-    if message_id is not None:
-        record(session, SmsQueued(int(message_id)))
+    for message_id in sorted(int(i) for i in session.execute(statement, rows).scalars()):
+        record(session, SmsQueued(message_id))
 
 
 def messages_for_citizen(*, session: Session, citizen_id: int, before_id: int | None = None,

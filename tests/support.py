@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from redis.connection import AbstractConnection
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 
 def free_port() -> int:
@@ -134,37 +134,53 @@ def as_received(runtime: Any, message: Any) -> str:
     return body
 
 
-@dataclass
-class RoundTrips:
-    """What a piece of work cost: SQL statements (BEGIN not counted: SQLite issues its own, PostgreSQL's
-    driver does it silently) and Redis round trips (a pipeline is one)."""
+# --- statement and round-trip budgets (issue 15) --------------------------------------------------------
 
-    sql: int = 0
-    redis: int = 0
+
+@dataclass
+class Counts:
+    """What a block of code cost: SQL statements (`statements` holds their text) and Redis round trips."""
+
     statements: list[str] = field(default_factory=list)
+    redis: int = 0
+
+    @property
+    def sql(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return f"{self.sql} SQL statements, {self.redis} Redis round trips:\n" + "\n".join(self.statements)
 
 
 @contextmanager
-def count_round_trips(engine: Engine) -> Iterator[RoundTrips]:
-    """Count the statements sent on `engine` and every Redis round trip of this process meanwhile.
-    Pinning these in a test makes a regression (an N+1 query, an unpipelined Redis call) fail in CI."""
-    counted = RoundTrips()
+def count_statements(engine: Any) -> Iterator[Counts]:
+    """Count the SQL statements `engine` runs and the Redis round trips made, in this thread only
+    (the provider-log pusher and other background threads are not the code under test).
 
-    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith("BEGIN"):
-            counted.sql += 1
-            counted.statements.append(statement)
+    An executemany counts once (one round trip), as does a Redis pipeline. `BEGIN` is left out:
+    SQLite's is a statement of ours (`BEGIN IMMEDIATE`) while PostgreSQL's driver sends its own, so
+    leaving it out gives both databases the same count."""
+    import redis.connection
+    from sqlalchemy import event
 
-    original = AbstractConnection.send_packed_command
+    counts = Counts()
+    me = threading.get_ident()
 
-    def send(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
-        counted.redis += 1
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.get_ident() == me and not statement.lstrip().upper().startswith("BEGIN"):
+            counts.statements.append(" ".join(statement.split())[:160])
+
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def send_packed_command(self: Any, command: Any, check_health: bool = True) -> None:
+        if threading.get_ident() == me:
+            counts.redis += 1
         original(self, command, check_health)
 
-    event.listen(engine, "before_cursor_execute", on_statement)
-    AbstractConnection.send_packed_command = send  # type: ignore[method-assign]
+    event.listen(engine, "before_cursor_execute", on_execute)
+    redis.connection.AbstractConnection.send_packed_command = send_packed_command  # type: ignore[method-assign]
     try:
-        yield counted
+        yield counts
     finally:
-        AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
-        event.remove(engine, "before_cursor_execute", on_statement)
+        redis.connection.AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", on_execute)

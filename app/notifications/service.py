@@ -10,7 +10,7 @@ left behind. The drain hands each row to the dispatcher of its channel.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +35,9 @@ from app.timeutil import utcnow
 log = logging.getLogger("rabta.notifications")
 
 SMS_CHANNEL = "sms"
-# Called inside the drain transaction; raising marks the row failed for a retry.
-Dispatcher = Callable[[Session, Notification], None]
+# Called inside the drain transaction with a batch of its channel's rows (one row when the drain retries
+# row by row); raising fails them (the drain then retries them one by one and marks the bad ones failed).
+Dispatcher = Callable[[Session, Sequence[Notification]], None]
 # Channel name -> its dispatcher; built once by `app.bootstrap`.
 Dispatchers = Mapping[str, Dispatcher]
 
@@ -97,21 +98,34 @@ def claim_pending(*, session: Session, limit: int = 100) -> list[Notification]:
 
 
 def dispatch(*, session: Session, notification: Notification, dispatchers: Dispatchers) -> None:
-    """Hand one outbox row to its channel's dispatcher.
+    """Hand one outbox row to its channel's dispatcher (see `dispatch_many`)."""
+    dispatch_many(session=session, notifications=[notification], dispatchers=dispatchers)
+
+
+def dispatch_many(*, session: Session, notifications: Sequence[Notification], dispatchers: Dispatchers) -> None:
+    """Hand outbox rows to their channels' dispatchers, one call per channel.
 
     This is the one place opt-out is enforced: a non-essential message (a reminder) to a
     citizen who opted out is skipped here, whatever the channel and whoever owed it."""
-    notification.attempts += 1
-    if not notification.essential and opted_out_of_reminders(session=session, citizen_id=notification.citizen_id):
-        notification.status = OUTBOX_SKIPPED
-    else:
-        dispatcher = dispatchers.get(notification.channel)
+    by_channel: dict[str, list[Notification]] = {}
+    for notification in notifications:
+        notification.attempts += 1
+        if not notification.essential and opted_out_of_reminders(session=session,
+                                                                 citizen_id=notification.citizen_id):
+            notification.status = OUTBOX_SKIPPED
+            session.add(notification)
+        else:
+            by_channel.setdefault(notification.channel, []).append(notification)
+    now = utcnow()
+    for channel, owed in by_channel.items():
+        dispatcher = dispatchers.get(channel)
         if dispatcher is None:
-            raise LookupError(f"no dispatcher for channel {notification.channel!r}")
-        dispatcher(session, notification)
-        notification.status = OUTBOX_DISPATCHED
-        notification.dispatched_at = utcnow()
-    session.add(notification)
+            raise LookupError(f"no dispatcher for channel {channel!r}")
+        dispatcher(session, owed)
+        for notification in owed:
+            notification.status = OUTBOX_DISPATCHED
+            notification.dispatched_at = now
+            session.add(notification)
 
 
 def mark_failed(*, session: Session, notification_id: int, error: str, max_attempts: int = 5) -> None:

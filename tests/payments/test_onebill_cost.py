@@ -8,14 +8,14 @@ from sqlmodel import Session, select
 from app.bills.models import Bill
 from app.runtime import Runtime
 from tests.payments.helpers import basic_auth, payment_payload
-from tests.support import count_round_trips
+from tests.support import count_statements
 
 AYESHA_CHALLAN = "10000000000000001"
 
 
 def test_an_inquiry_costs_three_queries_and_one_redis_round_trip(
         client: FlaskClient, demo: None, runtime: Runtime) -> None:
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         answer = client.post("/billers/1bill/inquiry", json={"consumer_number": AYESHA_CHALLAN,
                                                               "bank_mnemonic": "HBL"}, headers=basic_auth())
     assert answer.json["response_Code"] == "00" and answer.json["bill_status"] == "U"
@@ -24,7 +24,7 @@ def test_an_inquiry_costs_three_queries_and_one_redis_round_trip(
 
 
 def test_a_payment_has_a_fixed_cost(client: FlaskClient, demo: None, runtime: Runtime, session: Session) -> None:
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         answer = client.post("/billers/1bill/payment", json=payment_payload(AYESHA_CHALLAN, "TCOST001", 150000),
                              headers=basic_auth())
     assert answer.json["response_Code"] == "00"

@@ -7,12 +7,12 @@ from sqlmodel import Session, select
 from app.runtime import Runtime
 from sms.models import InboundMessage, OutboundMessage
 from tests.sms.conftest import PostTwilio, twilio_inbound
-from tests.support import count_round_trips
+from tests.support import count_statements
 
 
 def test_a_status_text_is_answered_with_five_statements_and_one_redis_round_trip(
         post_twilio: PostTwilio, demo: None, runtime: Runtime, session: Session) -> None:
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         response = post_twilio("/sms/twilio", twilio_inbound("STATUS DOM-2026-000001"))
     assert response.status_code == 200 and b"DOM-2026-000001" in response.data
     stored = session.exec(select(InboundMessage)).one()
@@ -26,7 +26,7 @@ def test_a_repeated_delivery_is_one_insert_that_does_nothing(
         post_twilio: PostTwilio, demo: None, runtime: Runtime, session: Session) -> None:
     params = twilio_inbound("STATUS DOM-2026-000001")
     post_twilio("/sms/twilio", params)
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         again = post_twilio("/sms/twilio", params)
     assert again.status_code == 200 and b"<Message>" not in again.data
     assert len(session.exec(select(InboundMessage)).all()) == 1

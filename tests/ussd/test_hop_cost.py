@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from app.runtime import Runtime
 from tests.fixtures.ussd import AYESHA, UssdCall
-from tests.support import count_round_trips
+from tests.support import count_statements
 
 
 def test_dialling_in_costs_one_query_and_three_redis_round_trips(
         demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         call = dial(AYESHA)
     assert "Rabta govt services" in call.response.get_data(as_text=True)
     # limits + session read; the caller's resume snapshot; the session, funnel and hop log written
@@ -22,7 +22,7 @@ def test_dialling_in_costs_one_query_and_three_redis_round_trips(
 def test_a_menu_hop_costs_no_query_and_two_redis_round_trips(
         demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
     call = dial(AYESHA)
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         screen = call.send("2")
     assert screen.startswith("CON ") and "tracking" in screen.lower()
     assert (cost.sql, cost.redis) == (0, 2), cost.statements
@@ -32,7 +32,7 @@ def test_a_status_lookup_hop_costs_two_queries_and_two_redis_round_trips(
         demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
     call = dial(AYESHA)
     call.send("2")
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         screen = call.send("DOM-2026-000001")
     assert screen.startswith("CON DOM-2026-000001") and "Under review" in screen
     assert (cost.sql, cost.redis) == (2, 2), cost.statements
@@ -41,7 +41,7 @@ def test_a_status_lookup_hop_costs_two_queries_and_two_redis_round_trips(
 def test_listing_my_bills_costs_the_same_for_twelve_bills_as_for_one(
         demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
     call = dial(AYESHA)
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         screen = call.send("3")
     assert "unpaid bills" in screen
     # the citizen, the unpaid bills, the agency codes: no query per bill

@@ -9,12 +9,12 @@ from sqlmodel import select
 from app.runtime import Runtime
 from payments.models import Payment
 from tests.fixtures.api import SignedIn
-from tests.support import count_round_trips
+from tests.support import count_statements
 
 
 def test_my_bills_page_costs_two_queries_and_one_redis_round_trip(
         client: FlaskClient, runtime: Runtime, ayesha: SignedIn) -> None:
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         page = client.get("/api/v1/bills", headers=ayesha.headers)
     assert len(page.json["items"]) == 3
     # the bills and their agencies; rate limits and the token's revocation share one round trip
@@ -23,7 +23,7 @@ def test_my_bills_page_costs_two_queries_and_one_redis_round_trip(
 
 def test_starting_a_payment_has_a_fixed_cost(client: FlaskClient, runtime: Runtime, ayesha: SignedIn) -> None:
     headers = {**ayesha.headers, "Idempotency-Key": "cost-1"}
-    with count_round_trips(runtime.db.engine) as cost:
+    with count_statements(runtime.db.engine) as cost:
         started = client.post("/api/v1/payments", headers=headers, json={"psid": "10000000000000001"})
     assert started.status_code == 202 and started.json["status"] == "initiated"
     with runtime.db.session() as session:
