@@ -12,9 +12,11 @@ Bulk loading: COPY on PostgreSQL (text format, chunk by chunk), `executemany` on
 from __future__ import annotations
 
 import math
+import queue
 import random
+import threading
 from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -22,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from analytics.volume_ussd import HOP_COLUMNS, PG_EXPAND, PG_SETUP, SESSION_COLUMNS, Planned, Shape, expand, pg_shapes
 from app.db import Database
 from app.timeutil import utcnow
 
@@ -46,6 +49,7 @@ class Weighted:
         return self.values[min(bisect(self.cumulative, rng.random()), len(self.values) - 1)]
 
 
+DEFER_INDEXES_FROM = 100_000  # payments: a bulk load, not a top-up (the refresh benchmark's one day)
 CHUNK = 20_000  # payments per chunk: bounded memory, steady COPY
 DAYS = 90
 HOPS_PER_PAYMENT = 20
@@ -79,16 +83,25 @@ class Sink:
         self.pg = not self.db.is_sqlite
         self.suffix = "+00" if self.pg else ""
         self.raw: Any = self.db.engine.raw_connection()
+        self.shapes_loaded = False
         if self.pg:
             cursor = self.raw.cursor()
             # A bulk load: no fsync wait per chunk; and the rows are consistent by construction, so skip the
             # per-row foreign-key triggers where the role may (a superuser), as pg_restore does.
             cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET work_mem = '64MB'")  # each chunk's hops are sorted by id as they go in
             try:
                 cursor.execute("SET session_replication_role = replica")
             except Exception:
                 self.raw.rollback()
                 cursor.execute("SET synchronous_commit = off")
+                cursor.execute("SET work_mem = '64MB'")
+            cursor.close()
+        else:  # a bulk load on this connection only: the rows are consistent by construction
+            cursor = self.raw.cursor()
+            cursor.execute("PRAGMA foreign_keys=OFF")
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-262144")  # 256 MB of page cache
             cursor.close()
         self._begin()
 
@@ -110,14 +123,67 @@ class Sink:
             return
         names = ", ".join(f'"{c}"' for c in columns)
         cursor = self.raw.cursor()
-        if self.pg:
+        if self.pg:  # psycopg formats each row in C (text COPY: values are text, bools t/f, None \\N)
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                copy.write("".join(_line(row) for row in rows))
+                for row in rows:
+                    copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                               [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in rows])
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
         cursor.close()
+
+    def ussd(self, pool: list[Shape], planned: list[Planned], starts: list[float]) -> tuple[int, int]:
+        """Write the planned sessions and their hops; returns (sessions, hops)."""
+        if not self.pg:
+            sessions, hops = expand(pool, planned, starts, self.ts)
+            self.write("ussd_hop", HOP_COLUMNS, hops)
+            self.write("ussd_session", SESSION_COLUMNS, sessions)
+            return len(sessions), len(hops)
+        cursor = self.raw.cursor()
+        if not self.shapes_loaded:
+            for statement in PG_SETUP:
+                cursor.execute(statement)
+            heads, shape_hops = pg_shapes(pool)
+            self.write("seed_shape", ("shape", "outcome", "hops", "duration_ms", "last_screen"), heads)
+            self.write("seed_shape_hop", ("shape", "k", "offset_us", "screen", "events", "left", "left_events",
+                                          "ms"), shape_hops)
+            cursor.execute("ANALYZE seed_shape, seed_shape_hop")
+            self.shapes_loaded = True
+        self.write("seed_session", ("id", "session_id", "started_at", "shape", "first_hop"), planned)
+        counts = []
+        for statement in PG_EXPAND:
+            cursor.execute(statement)
+            counts.append(cursor.rowcount)
+        cursor.close()
+        return counts[0], counts[1]
+
+    def defer_indexes(self) -> list[str]:
+        """PostgreSQL: drop the plain indexes of the seeded tables (unique ones stay: they are constraints)
+        and return their definitions; building them once at the end costs far less than keeping them up to
+        date row by row."""
+        cursor = self.raw.cursor()
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                       "AND tablename = ANY(%s) AND indexdef NOT LIKE 'CREATE UNIQUE %%' ORDER BY indexname",
+                       (list(TABLES),))
+        deferred = [(str(name), str(definition)) for name, definition in cursor.fetchall()]
+        for name, _ in deferred:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.close()
+        self.commit()
+        return [definition for _, definition in deferred]
+
+    def rebuild(self, definitions: list[str]) -> None:
+        """Build the deferred indexes again, then ANALYZE: the planner must know the tables grew."""
+        self.raw.rollback()  # if the load failed half-way, its transaction is aborted
+        cursor = self.raw.cursor()
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for definition in definitions:
+            cursor.execute(definition)
+            self.raw.commit()
+        for table in TABLES:
+            cursor.execute(f"ANALYZE {table}")
+        cursor.close()
+        self.raw.commit()
 
     def commit(self) -> None:
         if self.pg:
@@ -127,21 +193,19 @@ class Sink:
             self._begin()
 
     def close(self) -> None:
-        if not self.pg:
-            self.raw.cursor().execute("ROLLBACK")  # the empty transaction `commit` opened
+        if self.pg:  # the connection goes back to the pool as it came: settings reset, temporary tables gone
+            self.raw.rollback()
+            driver = self.raw.driver_connection
+            driver.autocommit = True
+            driver.execute("DISCARD ALL")
+            driver.autocommit = False
+        else:
+            cursor = self.raw.cursor()
+            cursor.execute("ROLLBACK")  # the empty transaction `commit` opened
+            for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "cache_size=-2000"):  # as app.db sets them
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
         self.raw.close()
-
-
-def _copy_value(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-
-def _line(row: tuple[Any, ...]) -> str:
-    return "\t".join(_copy_value(value) for value in row) + "\n"
 
 
 def _pick(rng: random.Random, weighted: Weighted) -> Any:
@@ -195,22 +259,20 @@ def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callab
     ids = _start_ids(db)
     sink = Sink(db)
     counts = dict.fromkeys(TABLES, 0)
+    deferred = sink.defer_indexes() if sink.pg and payments >= DEFER_INDEXES_FROM else []
     generator = Generator(rng=random.Random(seed + existing), sink=sink, ids=ids, agencies=agencies,
                           services=services, now=utcnow().timestamp(), citizen_offset=existing,
                           tracking=_tracking_serials(db))
     try:
-        chunks = max(math.ceil(payments / CHUNK), 1)
-        for index, done in enumerate(range(0, payments, CHUNK)):
-            size = min(CHUNK, payments - done)
-            # Oldest days first, each chunk its own slice of the 90 days (a day may be shared at the edges).
-            window = (DAYS - days + days * index // chunks,
-                      DAYS - days + max(days * (index + 1) // chunks, days * index // chunks + 1))
-            for table, rows in generator.chunk(size, window):
-                columns, values = rows
+        for done, tables, planned, starts in _prefetched(_chunks(generator, payments, days)):
+            for table, (columns, values) in tables:
                 sink.write(table, columns, values)
                 counts[table] += len(values)
+            sessions, hops = sink.ussd(generator.pool, planned, starts)
+            counts["ussd_session"] += sessions
+            counts["ussd_hop"] += hops
             sink.commit()
-            progress(f"  {done + size:>10,} payments written")
+            progress(f"  {done:>10,} payments written")
         if sink.pg:
             _fix_sequences(sink)
         if reset_watermarks:  # the history is behind every watermark: the next refresh recomputes everything
@@ -219,8 +281,58 @@ def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callab
             cursor.close()
             sink.commit()
     finally:
+        if sink.pg:
+            sink.rebuild(deferred)
         sink.close()
     return counts
+
+
+Chunk = tuple[int, list[tuple[str, Any]], list[Planned], list[float]]
+
+
+def _chunks(generator: Any, payments: int, days: int) -> Iterator[Chunk]:
+    """Each chunk's rows: (payments so far, [(table, (columns, rows))], planned USSD sessions, their starts)."""
+    chunks = max(math.ceil(payments / CHUNK), 1)
+    for index, done in enumerate(range(0, payments, CHUNK)):
+        size = min(CHUNK, payments - done)
+        # Oldest days first, each chunk its own slice of the 90 days (a day may be shared at the edges).
+        window = (DAYS - days + days * index // chunks,
+                  DAYS - days + max(days * (index + 1) // chunks, days * index // chunks + 1))
+        tables = list(generator.chunk(size, window))
+        yield (done + size, tables, *generator.ussd(size * HOPS_PER_PAYMENT))
+
+
+def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    """Draw the next chunk in a thread while this one is written: the database works while Python draws
+    (the driver lets go of the GIL while it waits), so the two overlap instead of taking turns."""
+    ready: queue.Queue[Chunk | BaseException | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        ready.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(None)
+        except BaseException as exc:  # handed to the writer, which raises it
+            ready.put(exc)
+
+    thread = threading.Thread(target=produce, name="seed-volume-rows", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _tracking_serials(db: Database) -> dict[str, int]:
