@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from analytics.boards import BOARDS, Board, board_from_json, board_to_json
+from analytics import cache
+from analytics.boards import BOARDS, Board
 from analytics.charts import Chart, fmt
 from analytics.queries import RANGES, Period, parse_period
 from analytics.queries import agencies as list_agencies
@@ -20,10 +21,8 @@ from app.runtime import current
 bp = Blueprint("dashboards", __name__, url_prefix="/console/dashboards", template_folder="templates",
                static_folder="static", static_url_path="/static")
 LOGIN_PATH = "/console/login"
-# The roll-ups move every few minutes; a board computed for one scope and period is reused for a minute
-# (the page and its chart downloads then agree, and eight officers opening it cost one computation).
-CACHE_PREFIX = "rabta:analytics:board"
-CACHE_SECONDS = 60
+# A board computed for one scope and period is kept in Redis (the page and its chart downloads then agree,
+# and eight officers opening it cost one computation); the refresh warms the standard ones (analytics.cache).
 
 
 def _officer() -> OfficerScope | BaseResponse:
@@ -47,17 +46,16 @@ def _board(slug: str, officer: OfficerScope) -> tuple[Board, Period, str | None,
     period, problem = parse_period(request.args, current().today())
     agency_id = _scope(officer)
     redis = current().redis
-    key = f"{CACHE_PREFIX}:{slug}:{agency_id}:{period.key}:{period.start}:{period.end}"
-    cached = redis.get(key)
-    if cached:
-        board = board_from_json(cached)  # type: ignore[arg-type]
-        return board, period, problem, agency_id
+    name = cache.key(slug, agency_id, period)
+    cached = cache.read(redis, name)
+    if cached is not None:
+        return cached, period, problem, agency_id
     session = current().read_db.session()
     try:
         board = BOARDS[slug][1](session, period, agency_id)
     finally:
         session.close()
-    redis.set(key, board_to_json(board), ex=CACHE_SECONDS)
+    cache.store(redis, name, board)
     return board, period, problem, agency_id
 
 
