@@ -9,6 +9,7 @@ computed on demand and kept for `ON_DEMAND_SECONDS`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -31,13 +32,35 @@ def key(slug: str, agency_id: int | None, period: Period) -> str:
     return f"{PREFIX}:{slug}:{agency_id}:{period.key}:{period.start}:{period.end}"
 
 
-def read(redis: Any, name: str) -> Board | None:
+def digest(text: str | bytes) -> str:
+    return hashlib.blake2b(text.encode() if isinstance(text, str) else text, digest_size=10).hexdigest()
+
+
+def read(redis: Any, name: str) -> tuple[Board, str] | None:
+    """The board kept under `name` and a digest of it (what its rendered HTML is kept under)."""
     cached = redis.get(name)
-    return board_from_json(cached) if cached else None
+    return (board_from_json(cached), digest(cached)) if cached else None
 
 
-def store(redis: Any, name: str, board: Board, seconds: int = ON_DEMAND_SECONDS) -> None:
-    redis.set(name, board_to_json(board), ex=seconds)
+def store(redis: Any, name: str, board: Board, seconds: int = ON_DEMAND_SECONDS) -> str:
+    text = board_to_json(board)
+    redis.set(name, text, ex=seconds)
+    return digest(text)
+
+
+# The rendered figures of a board (its KPIs, charts and tables: most of a page's cost) are kept under the
+# digest of the board they show, so they can never be older than it.
+def read_html(redis: Any, name: str) -> str | None:
+    cached = redis.get(name)
+    return cached.decode() if isinstance(cached, bytes) else cached
+
+
+def store_html(redis: Any, name: str, html: str) -> None:
+    redis.set(name, html, ex=WARM_SECONDS)
+
+
+def html_key(board_digest: str, admin: bool) -> str:
+    return f"{PREFIX}:html:{board_digest}:{int(admin)}"
 
 
 def warm(runtime: Runtime) -> int:

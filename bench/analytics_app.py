@@ -18,4 +18,5 @@ app.extensions[OFFICER_LOADER] = lambda: _ADMIN
 
 if os.environ.get("BENCH_DASHBOARD_CACHE") == "off":
     cache.read = lambda _redis, _name: None  # type: ignore[assignment]
+    cache.read_html = lambda _redis, _name: None  # type: ignore[assignment]
     public.figures = public.compute  # type: ignore[assignment]
