@@ -195,10 +195,11 @@ class Sink:
     def close(self) -> None:
         if self.pg:  # the connection goes back to the pool as it came: settings reset, temporary tables gone
             self.raw.rollback()
-            driver = self.raw.driver_connection
-            driver.autocommit = True
-            driver.execute("DISCARD ALL")
-            driver.autocommit = False
+            cursor = self.raw.cursor()
+            cursor.execute("DROP TABLE IF EXISTS seed_shape, seed_shape_hop, seed_session")
+            cursor.execute("RESET ALL")
+            cursor.close()
+            self.raw.commit()
         else:
             cursor = self.raw.cursor()
             cursor.execute("ROLLBACK")  # the empty transaction `commit` opened
