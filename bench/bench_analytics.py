@@ -109,6 +109,7 @@ def main() -> None:
         print(f"cache {mode}: load average {os.getloadavg()}")
         with gunicorn("bench.analytics_app:app", env, workers=2, threads=4, worker_class="gthread") as base:
             for path in PATHS:
+                wrk(base + path, 1)  # a second of warm-up per path (templates compiled in every worker), not counted
                 figures = wrk(base + path, args.seconds)
                 print(f"{mode:<4} {path:<70} p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  "
                       f"requests {int(figures['requests'])}  errors {int(figures['errors'])}")
