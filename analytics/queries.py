@@ -7,7 +7,6 @@ days just before it. A scope is an agency (officers, supervisors) or None (admin
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlmodel import Session, col
 
-from analytics.buckets import add_hist
+from analytics.buckets import NBINS, add_hist
 from app.catalogue.models import Agency, Service
 
 RANGES: dict[str, int] = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
@@ -66,6 +65,9 @@ def parse_period(args: Mapping[str, str], today: date) -> tuple[Period, str | No
     return parse_period({}, today)[0], None
 
 
+POSITIONS = {"day": 0, "agency": 2, "channel": 3, "dim": 4}
+
+
 @dataclass
 class Cell:
     count: int = 0
@@ -86,21 +88,43 @@ class Figures:
     rows: list[tuple[date, str, int, str, str, int, int, str | None]] = field(default_factory=list)  # hist: JSON
     by_metric: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
+    decoded: set[str] = field(default_factory=set)  # metrics whose histograms are parsed
+
     def __post_init__(self) -> None:
         for row in self.rows:  # each `by` then walks one metric's rows, not all of them
             self.by_metric.setdefault(row[1], []).append(row)
+
+    def _rows(self, metric: str, hist: bool) -> list[tuple[Any, ...]]:
+        rows = self.by_metric.get(metric, [])
+        if hist and metric not in self.decoded:  # parse each histogram once, however many `by` read it
+            rows = [(*row[:7], json.loads(row[7]) if isinstance(row[7], str) else row[7]) for row in rows]
+            self.by_metric[metric] = rows
+            self.decoded.add(metric)
+        return rows
 
     def by(self, metric: str, *keys: str, where: Mapping[str, Any] | None = None,
            hist: bool = False) -> dict[tuple[Any, ...], Cell]:
         """Sum `metric` grouped by any of day / agency / channel / dim (in that order of `keys`); histograms
         are merged only when asked for (`hist=True`): merging them is most of a dashboard's cost."""
-        positions = {"day": 0, "agency": 2, "channel": 3, "dim": 4}
-        out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
-        for row in self.by_metric.get(metric, ()):
-            if where and any(row[positions[name]] != value for name, value in where.items()):
+        picks = [POSITIONS[name] for name in keys]
+        conditions = [(POSITIONS[name], value) for name, value in where.items()] if where else []
+        sums: dict[tuple[Any, ...], list[Any]] = {}
+        for row in self._rows(metric, hist):
+            if conditions and any(row[index] != value for index, value in conditions):
                 continue
-            out[tuple(row[positions[name]] for name in keys)].add(row[5], row[6], row[7] if hist else None)
-        return dict(out)
+            key = tuple([row[index] for index in picks])
+            entry = sums.get(key)
+            if entry is None:
+                entry = sums[key] = [0, 0, None]
+            entry[0] += row[5]
+            entry[1] += row[6]
+            if hist and row[7] is not None:
+                merged = entry[2]
+                if merged is None:
+                    merged = entry[2] = [0] * NBINS
+                for index, count in enumerate(row[7]):
+                    merged[index] += count
+        return {key: Cell(count, total, merged) for key, (count, total, merged) in sums.items()}
 
     def total(self, metric: str, hist: bool = False, where: Mapping[str, Any] | None = None) -> Cell:
         return self.by(metric, where=where, hist=hist).get((), Cell())
