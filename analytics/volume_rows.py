@@ -18,11 +18,10 @@ from analytics.volume import (
     JOURNEYS,
     PREFIX,
     Ids,
-    Sink,
     Weighted,
-    _day,
     _pick,
 )
+from analytics.volume_sink import Sink, _day
 from analytics.volume_ussd import Planned, Shape, shapes
 
 Rows = tuple[Sequence[str], list[tuple[Any, ...]]]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, text
 from sqlmodel import Session, select
 
-from analytics import cache, public
+from analytics import cache, public, volume
 from analytics.boards import BOARDS
 from analytics.models import DailyRollup, Rollup, UssdHop, UssdSession
 from analytics.queries import RANGES, parse_period
@@ -73,3 +74,17 @@ def test_warming_stores_every_standard_board_and_the_pages_read_it(
     sign_in("admin")
     page = client.get("/console/dashboards/collections?range=today").get_data(as_text=True)
     assert "7,300.0 PKR" in page or "7,300" in page
+
+
+def test_a_bulk_seed_builds_again_every_index_it_deferred(runtime: Runtime, session: Session,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if runtime.db.is_sqlite:
+        pytest.skip("PostgreSQL only: SQLite keeps its indexes during the seed")
+    indexes = text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1")
+    before = session.execute(indexes).all()
+    session.rollback()
+    monkeypatch.setattr(volume, "DEFER_INDEXES_FROM", 1)  # as a seed of 100,000 payments or more does
+    counts = seed_volume(runtime.db, 60, progress=lambda _line: None)
+    session.rollback()
+    assert session.execute(indexes).all() == before
+    assert session.scalar(text("SELECT count(*) FROM payment")) == counts["payment"] == 60
