@@ -7,6 +7,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from analytics.cache import warm
 from analytics.refresh import refresh
 from analytics.ussd_log import drain
 from app.runtime import current
@@ -20,7 +21,8 @@ def analytics_cli() -> None:
 @analytics_cli.command("refresh")
 @with_appcontext
 def refresh_command() -> None:
-    """Move the USSD log into its tables and recompute every roll-up hour touched since the last run."""
+    """Move the USSD log into its tables, recompute every roll-up hour touched since the last run, and warm
+    the dashboards."""
     runtime = current()
     began = time.perf_counter()
     moved = drain(runtime.db, runtime.redis, max_batches=10_000)
@@ -29,3 +31,6 @@ def refresh_command() -> None:
     for name, seconds in timings.items():
         click.echo(f"  {name:<20} {seconds:7.2f}s")
     click.echo(f"roll-ups up to date in {time.perf_counter() - began:.1f}s")
+    began = time.perf_counter()
+    warmed = warm(runtime)
+    click.echo(f"dashboards warmed: {warmed} in {time.perf_counter() - began:.1f}s")

@@ -1,7 +1,10 @@
-"""The periodic refresh job (`app.scheduler`): drain the USSD log, then bring every roll-up up to date."""
+"""The periodic refresh job (`app.scheduler`): drain the USSD log, bring every roll-up up to date, then warm
+the dashboards (`analytics.cache`) when anything changed or the warmed set has expired."""
 
 from __future__ import annotations
 
+from analytics import public
+from analytics.cache import warm
 from analytics.refresh import refresh
 from analytics.ussd_log import drain
 from app.runtime import current
@@ -13,4 +16,5 @@ def refresh_rollups() -> dict[str, int]:
     hours: dict[str, int] = {}
     moved = drain(runtime.db, runtime.redis)
     refresh(runtime.db, runtime.settings.TIMEZONE, hours)
-    return {"ussd_log_moved": moved, "hours_recomputed": sum(hours.values())}
+    warmed = warm(runtime) if sum(hours.values()) or not runtime.redis.exists(public.CACHE_KEY) else 0
+    return {"ussd_log_moved": moved, "hours_recomputed": sum(hours.values()), "boards_warmed": warmed}

@@ -1,6 +1,6 @@
 """Analytics tables: the roll-ups dashboards read, the refresh watermarks, and the durable USSD log.
 
-`analytics_rollup` holds one row per (local hour, metric, agency, channel, dimension). Hours are in the
+`analytics_rollup` holds one row per (local hour, metric, agency, channel, dimension), its primary key. Hours are in the
 deployment zone (`TIMEZONE`), stored as naive local wall-clock times, so "a day" on a dashboard is the
 citizens' day. `count` and `total` add up across buckets; `hist` is a fixed-bin histogram
 (`analytics.buckets.BOUNDS_MS`), so percentiles over any date range come from summed bins.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, SmallInteger, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, SmallInteger
 from sqlmodel import Field, SQLModel
 
 from app.applications.models import ServiceRequest
@@ -20,20 +20,23 @@ from app.timeutil import UTCDateTime, utcnow
 from payments.models import Payment
 from sms.models import InboundMessage, OutboundMessage
 
+# Roll-up rows are keyed by what they count, nothing else: the key is the primary key (no surrogate id, no
+# second index), and on SQLite the table *is* that index (WITHOUT ROWID). That keeps the roll-ups a small
+# fraction of the raw tables they summarise.
+ROLLUP_TABLE_ARGS = {"sqlite_with_rowid": False}
+
 
 class Rollup(SQLModel, table=True):
     __tablename__ = "analytics_rollup"
-    __table_args__ = (UniqueConstraint("bucket", "metric", "agency_id", "channel", "dim",
-                                       name="uq_analytics_rollup_key"),
-                      Index("ix_analytics_rollup_metric_bucket", "metric", "bucket"))
+    __table_args__ = ROLLUP_TABLE_ARGS
 
-    id: int | None = Field(default=None, primary_key=True)
-    bucket: datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False),
+    bucket: datetime = Field(sa_column=Column(DateTime(timezone=False), primary_key=True),
                              description="start of the local hour (deployment zone), naive")
-    metric: str = Field(max_length=32)
-    agency_id: int = Field(default=0, description="0: not agency-specific")
-    channel: str = Field(default="", max_length=16)
-    dim: str = Field(default="", max_length=48, description="rail, reason, screen, provider, command, service...")
+    metric: str = Field(max_length=32, primary_key=True)
+    agency_id: int = Field(default=0, primary_key=True, description="0: not agency-specific")
+    channel: str = Field(default="", max_length=16, primary_key=True)
+    dim: str = Field(default="", max_length=48, primary_key=True,
+                     description="rail, reason, screen, provider, command, service...")
     count: int = Field(default=0, sa_type=BigInteger)
     total: int = Field(default=0, sa_type=BigInteger, description="amount in paisa, segments, ms...")
     hist: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
@@ -44,15 +47,13 @@ class DailyRollup(SQLModel, table=True):
     rows). Kept by the refresh from the hours it recomputed."""
 
     __tablename__ = "analytics_daily"
-    __table_args__ = (UniqueConstraint("day", "metric", "agency_id", "channel", "dim", name="uq_analytics_daily_key"),
-                      Index("ix_analytics_daily_metric_day", "metric", "day"))
+    __table_args__ = ROLLUP_TABLE_ARGS
 
-    id: int | None = Field(default=None, primary_key=True)
-    day: date
-    metric: str = Field(max_length=32)
-    agency_id: int = Field(default=0)
-    channel: str = Field(default="", max_length=16)
-    dim: str = Field(default="", max_length=48)
+    day: date = Field(primary_key=True)
+    metric: str = Field(max_length=32, primary_key=True)
+    agency_id: int = Field(default=0, primary_key=True)
+    channel: str = Field(default="", max_length=16, primary_key=True)
+    dim: str = Field(default="", max_length=48, primary_key=True)
     count: int = Field(default=0, sa_type=BigInteger)
     total: int = Field(default=0, sa_type=BigInteger)
     hist: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

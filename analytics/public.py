@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template
 from analytics.boards import CHANNEL_LABELS, PAYMENT_CHANNELS, hours, pct
 from analytics.buckets import percentile_ms, share_within
 from analytics.queries import fetch, service_names
-from app.runtime import current
+from app.runtime import Runtime, current
 from app.timeutil import utcnow
 
 bp = Blueprint("performance", __name__, template_folder="templates")
@@ -31,7 +31,10 @@ def _percent(share: float | None) -> float | None:
 
 
 def compute() -> dict[str, Any]:
-    runtime = current()
+    return compute_for(current())
+
+
+def compute_for(runtime: Runtime) -> dict[str, Any]:
     end = runtime.today()
     start = end - timedelta(days=DAYS - 1)
     session = runtime.read_db.session()

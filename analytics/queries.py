@@ -6,17 +6,17 @@ days just before it. A scope is an agency (officers, supervisors) or None (admin
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, select, text
 from sqlmodel import Session, col
 
-from analytics.buckets import add_hist
-from analytics.models import DailyRollup
+from analytics.buckets import NBINS, add_hist
 from app.catalogue.models import Agency, Service
 
 RANGES: dict[str, int] = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
@@ -65,59 +65,97 @@ def parse_period(args: Mapping[str, str], today: date) -> tuple[Period, str | No
     return parse_period({}, today)[0], None
 
 
+POSITIONS = {"day": 0, "agency": 2, "channel": 3, "dim": 4}
+
+
 @dataclass
 class Cell:
     count: int = 0
     total: int = 0
     hist: list[int] | None = None
 
-    def add(self, count: int, total: int, hist: list[int] | None) -> None:
+    def add(self, count: int, total: int, hist: list[int] | str | None) -> None:
         self.count += count
         self.total += total
-        self.hist = add_hist(self.hist, hist)
+        if hist is not None:
+            self.hist = add_hist(self.hist, json.loads(hist) if isinstance(hist, str) else hist)
 
 
 @dataclass
 class Figures:
     """Daily rows of some metrics for a period, summed on demand along any of their keys."""
 
-    rows: list[tuple[date, str, int, str, str, int, int, list[int] | None]] = field(default_factory=list)
+    rows: list[tuple[date, str, int, str, str, int, int, str | None]] = field(default_factory=list)  # hist: JSON
     by_metric: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+
+    decoded: set[str] = field(default_factory=set)  # metrics whose histograms are parsed
 
     def __post_init__(self) -> None:
         for row in self.rows:  # each `by` then walks one metric's rows, not all of them
             self.by_metric.setdefault(row[1], []).append(row)
 
+    def _rows(self, metric: str, hist: bool) -> list[tuple[Any, ...]]:
+        rows = self.by_metric.get(metric, [])
+        if hist and metric not in self.decoded:  # parse each histogram once, however many `by` read it
+            rows = [(*row[:7], json.loads(row[7]) if isinstance(row[7], str) else row[7]) for row in rows]
+            self.by_metric[metric] = rows
+            self.decoded.add(metric)
+        return rows
+
     def by(self, metric: str, *keys: str, where: Mapping[str, Any] | None = None,
            hist: bool = False) -> dict[tuple[Any, ...], Cell]:
         """Sum `metric` grouped by any of day / agency / channel / dim (in that order of `keys`); histograms
         are merged only when asked for (`hist=True`): merging them is most of a dashboard's cost."""
-        positions = {"day": 0, "agency": 2, "channel": 3, "dim": 4}
-        out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
-        for row in self.by_metric.get(metric, ()):
-            if where and any(row[positions[name]] != value for name, value in where.items()):
+        picks = [POSITIONS[name] for name in keys]
+        conditions = [(POSITIONS[name], value) for name, value in where.items()] if where else []
+        sums: dict[tuple[Any, ...], list[Any]] = {}
+        for row in self._rows(metric, hist):
+            if conditions and any(row[index] != value for index, value in conditions):
                 continue
-            out[tuple(row[positions[name]] for name in keys)].add(row[5], row[6], row[7] if hist else None)
-        return dict(out)
+            key = tuple([row[index] for index in picks])
+            entry = sums.get(key)
+            if entry is None:
+                entry = sums[key] = [0, 0, None]
+            entry[0] += row[5]
+            entry[1] += row[6]
+            if hist and row[7] is not None:
+                merged = entry[2]
+                if merged is None:
+                    merged = entry[2] = [0] * NBINS
+                for index, count in enumerate(row[7]):
+                    merged[index] += count
+        return {key: Cell(count, total, merged) for key, (count, total, merged) in sums.items()}
 
     def total(self, metric: str, hist: bool = False, where: Mapping[str, Any] | None = None) -> Cell:
         return self.by(metric, where=where, hist=hist).get((), Cell())
 
 
 def fetch(session: Session, metrics: Iterable[str], start: date, end: date, agency_id: int | None) -> Figures:
+    """The daily rows of `metrics` over [start, end] in the scope. Plain SQL, and histograms left as their
+    JSON text until a board merges them (`Figures.by(hist=True)`): most rows never need theirs."""
     names = sorted(set(metrics))
-    query = select(col(DailyRollup.day), col(DailyRollup.metric), col(DailyRollup.agency_id),
-                   col(DailyRollup.channel), col(DailyRollup.dim), col(DailyRollup.count), col(DailyRollup.total),
-                   col(DailyRollup.hist)).where(col(DailyRollup.metric).in_(names), col(DailyRollup.day) >= start,
-                                                col(DailyRollup.day) <= end)
     platform = sorted(PLATFORM_TOTALS.intersection(names))
+    sql = ("SELECT day, metric, agency_id, channel, dim, count, total, CAST(hist AS TEXT) FROM analytics_daily "
+           "WHERE metric IN :names AND day >= :start AND day <= :end")
+    params: dict[str, Any] = {"names": names, "start": start.isoformat(), "end": end.isoformat(),
+                              "platform": platform or [""], "agency": agency_id}
     if agency_id is None:  # every agency; distinct counts from their platform-wide row
-        if platform:
-            query = query.where(or_(col(DailyRollup.metric).not_in(platform), col(DailyRollup.agency_id) == 0))
+        sql += " AND (metric NOT IN :platform OR agency_id = 0)"
     else:  # this agency, plus what belongs to no agency (channel health), never another agency's rows
-        query = query.where(or_(col(DailyRollup.agency_id) == agency_id,
-                                (col(DailyRollup.agency_id) == 0) & col(DailyRollup.metric).not_in(platform)))
-    return Figures([tuple(row) for row in session.execute(query)])  # type: ignore[misc]
+        sql += " AND (agency_id = :agency OR (agency_id = 0 AND metric NOT IN :platform))"
+    query = text(sql).bindparams(bindparam("names", expanding=True), bindparam("platform", expanding=True))
+    rows = session.connection().execute(query, params).all()
+    return Figures([(_date(row[0]), *row[1:]) for row in rows])  # type: ignore[misc]
+
+
+@lru_cache(maxsize=4096)
+def _day_of(text_day: str) -> date:
+    return date.fromisoformat(text_day[:10])
+
+
+def _date(value: Any) -> date:
+    """SQLite hands a DATE back as its text."""
+    return value if isinstance(value, date) else _day_of(value)
 
 
 def snapshot(session: Session, metric: str, agency_id: int | None) -> Figures:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
@@ -70,9 +70,14 @@ def compute(connection: Connection, source: Source, utc_lo: datetime, utc_hi: da
     figures: dict[Key, list[Any]] = {}
     for query in source.metrics:
         rows = connection.execute(_utc(query.sql, "lo", "hi"), {"lo": utc_lo, "hi": utc_hi, "tz": zone_name})
-        for bucket, agency_id, channel, dim, count, total, binned in rows:
-            key = (_as_datetime(bucket), query.metric, int(agency_id or 0), channel or "", (dim or "")[:48])
-            entry = figures.setdefault(key, [0, 0, None])
+        for bucket, agency_id, channel, dim, count, total, binned, *more in rows:
+            at, agency, channel, dim = _as_datetime(bucket), int(agency_id or 0), channel or "", (dim or "")[:48]
+            for metric, counted in zip(query.also, more, strict=True):
+                if counted:
+                    figures.setdefault((at, metric, agency, channel, dim), [0, 0, None])[0] += int(counted)
+            if not count:  # a group only the `also` metrics count
+                continue
+            entry = figures.setdefault((at, query.metric, agency, channel, dim), [0, 0, None])
             entry[0] += int(count)
             entry[1] += int(total or 0)
             if binned is not None:
@@ -113,12 +118,12 @@ def drop_stale(session: Session, model: Any, metrics: Iterable[str], lo: Any, hi
                keep: dict[Key, Any]) -> int:
     """Rows of these buckets whose key the raw data no longer produces (e.g. a failure reason that changed)."""
     first: Any = model.bucket if model is Rollup else model.day
-    existing = session.execute(
-        select(model.id, first, model.metric, model.agency_id, model.channel, model.dim)
-        .where(col(model.metric).in_(sorted(set(metrics))), first >= lo, first < hi))
-    stale = [row[0] for row in existing if (row[1], row[2], row[3], row[4], row[5]) not in keep]
-    for start in range(0, len(stale), 1000):
-        session.execute(delete(model).where(col(model.id).in_(stale[start:start + 1000])))
+    columns = (first, col(model.metric), col(model.agency_id), col(model.channel), col(model.dim))
+    existing = session.execute(select(*columns).where(col(model.metric).in_(sorted(set(metrics))), first >= lo,
+                                                      first < hi))
+    stale = [tuple(row) for row in existing if tuple(row) not in keep]
+    for start in range(0, len(stale), 500):
+        session.execute(delete(model).where(tuple_(*columns).in_(stale[start:start + 500])))
     return len(stale)
 
 
@@ -163,7 +168,7 @@ def refresh_source(db: Database, source: Source, zone_name: str) -> int:
             _install_sqlite_functions(connection)
         started = utcnow()
         hours = _touched(connection, source, _watermark(session, source.name), zone_name, postgres)
-        metrics = [query.metric for query in source.metrics]
+        metrics = [metric for query in source.metrics for metric in (query.metric, *query.also)]
         for local_lo, local_hi, utc_lo, utc_hi in hour_ranges(hours, zone_name, whole_days=source.whole_days):
             figures = compute(connection, source, utc_lo, utc_hi, zone_name)
             upsert(session, Rollup, figures, postgres)

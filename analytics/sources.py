@@ -10,6 +10,7 @@ a message's creation...), so an event arriving late (a delivery report a day lat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from analytics.buckets import bin_sql
 from analytics.models import ARRIVAL, BACK, COMPLETION, END, INVALID
@@ -39,6 +40,9 @@ class Dialect:
 class MetricQuery:
     metric: str
     sql: str  # uses :tz, :lo, :hi (UTC, hi exclusive) and the bucket column of its source
+    # Further metrics counted in the same pass over the rows (same keys, no total, no histogram): one count
+    # column each after `bin`. A group where a metric counts nothing gives it no row.
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,17 +59,19 @@ def _in(values: object) -> str:
 
 def _metric(d: Dialect, metric: str, frm: str, bucket: str, *, agency: str = "0", channel: str = "''",
             dim: str = "''", total: str = "0", hist: str | None = None, where: str = "1=1",
-            count: str = "count(*)") -> MetricQuery:
+            count: str = "count(*)", also: tuple[tuple[str, str], ...] = ()) -> MetricQuery:
     binned = bin_sql(hist) if hist else "NULL"
+    more = "".join(f", sum(CASE WHEN {condition} THEN 1 ELSE 0 END) AS n_{index}"
+                   for index, (_, condition) in enumerate(also))
     sql = (f"SELECT {d.hour(bucket)} AS bucket, {agency} AS agency_id, {channel} AS channel, {dim} AS dim, "
-           f"{count} AS n, coalesce(sum({total}), 0) AS total, {binned} AS bin FROM {frm} "
+           f"{count} AS n, coalesce(sum({total}), 0) AS total, {binned} AS bin{more} FROM {frm} "
            f"WHERE {bucket} >= :lo AND {bucket} < :hi AND ({where}) GROUP BY 1, 2, 3, 4, 7")
-    return MetricQuery(metric, sql)
+    return MetricQuery(metric, sql, tuple(name for name, _ in also))
 
 
 def _payments(d: Dialect) -> Source:
     frm, at = "payment p JOIN bill b ON b.id = p.bill_id", "p.created_at"
-    keys = {"agency": "b.agency_id", "channel": "p.channel"}
+    keys: dict[str, Any] = {"agency": "b.agency_id", "channel": "p.channel"}
     return Source("payments", "SELECT p.created_at AS t FROM payment p WHERE p.updated_at >= :since", (
         _metric(d, "pay.started", frm, at, dim="p.rail", total="p.amount", **keys),
         _metric(d, "pay.settled", frm, at, dim="p.rail", total="p.amount", where=f"p.status = '{SUCCEEDED}'",
@@ -118,13 +124,15 @@ def _messages(d: Dialect) -> tuple[Source, Source, Source]:
 
 def _ussd(d: Dialect) -> tuple[Source, Source]:
     shown = [("ussd.arrival", ARRIVAL), ("ussd.invalid", INVALID), ("ussd.end", END)]
-    left = [("ussd.completion", COMPLETION), ("ussd.back", BACK)]
+    # Two passes over the hops, not one per metric: the screen shown (with what happened on it), and the
+    # screen left (completion or back).
     hops = Source("ussd_hops", "SELECT at AS t FROM ussd_hop WHERE at >= :since", (
-        _metric(d, "ussd.hop", "ussd_hop", "at", dim="screen", total="ms", hist="ms"),
-        *(_metric(d, metric, "ussd_hop", "at", dim="screen", where=f"(events & {bit}) <> 0")
-          for metric, bit in shown),
-        *(_metric(d, metric, "ussd_hop", "at", dim="\"left\"", where=f"(left_events & {bit}) <> 0")
-          for metric, bit in left),
+        _metric(d, "ussd.hop", "ussd_hop", "at", dim="screen", total="ms", hist="ms",
+                also=tuple((metric, f"(events & {bit}) <> 0") for metric, bit in shown)),
+        _metric(d, "ussd.completion", "ussd_hop", "at", dim="\"left\"",
+                where=f"(left_events & {COMPLETION | BACK}) <> 0",
+                count=f"sum(CASE WHEN (left_events & {COMPLETION}) <> 0 THEN 1 ELSE 0 END)",
+                also=(("ussd.back", f"(left_events & {BACK}) <> 0"),)),
     ))
     sessions = Source("ussd_sessions", "SELECT ended_at AS t FROM ussd_session WHERE ended_at >= :since", (
         _metric(d, "ussd.session", "ussd_session", "ended_at", dim="outcome", total="hops", hist="duration_ms"),

@@ -12,16 +12,18 @@ Bulk loading: COPY on PostgreSQL (text format, chunk by chunk), `executemany` on
 from __future__ import annotations
 
 import math
+import queue
 import random
+import threading
 from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
 
+from analytics.volume_sink import TABLES, Sink
+from analytics.volume_ussd import Planned
 from app.db import Database
 from app.timeutil import utcnow
 
@@ -46,6 +48,7 @@ class Weighted:
         return self.values[min(bisect(self.cumulative, rng.random()), len(self.values) - 1)]
 
 
+DEFER_INDEXES_FROM = 100_000  # payments: a bulk load, not a top-up (the refresh benchmark's one day)
 CHUNK = 20_000  # payments per chunk: bounded memory, steady COPY
 DAYS = 90
 HOPS_PER_PAYMENT = 20
@@ -64,86 +67,6 @@ JOURNEYS = Weighted.of((
 ))
 
 
-@lru_cache(maxsize=4096)
-def _day(day_number: int) -> str:
-    return datetime.fromtimestamp(day_number * 86400, UTC).strftime("%Y-%m-%d ")
-
-
-@dataclass
-class Sink:
-    """Where rows go: COPY on PostgreSQL, executemany on SQLite. Timestamps are pre-formatted text."""
-
-    db: Database
-
-    def __post_init__(self) -> None:
-        self.pg = not self.db.is_sqlite
-        self.suffix = "+00" if self.pg else ""
-        self.raw: Any = self.db.engine.raw_connection()
-        if self.pg:
-            cursor = self.raw.cursor()
-            # A bulk load: no fsync wait per chunk; and the rows are consistent by construction, so skip the
-            # per-row foreign-key triggers where the role may (a superuser), as pg_restore does.
-            cursor.execute("SET synchronous_commit = off")
-            try:
-                cursor.execute("SET session_replication_role = replica")
-            except Exception:
-                self.raw.rollback()
-                cursor.execute("SET synchronous_commit = off")
-            cursor.close()
-        self._begin()
-
-    def _begin(self) -> None:
-        if not self.pg:  # our SQLite connections autocommit unless told BEGIN (see app.db)
-            self.raw.cursor().execute("BEGIN IMMEDIATE")
-
-    def ts(self, epoch: float) -> str:
-        """UTC text both databases read (formatting by hand: strftime per row dominated the run)."""
-        micros = int(epoch * 1_000_000)
-        days, rest = divmod(micros, 86_400_000_000)
-        seconds, fraction = divmod(rest, 1_000_000)
-        hours, seconds = divmod(seconds, 3600)
-        minutes, seconds = divmod(seconds, 60)
-        return f"{_day(days)}{hours:02d}:{minutes:02d}:{seconds:02d}.{fraction:06d}{self.suffix}"
-
-    def write(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        names = ", ".join(f'"{c}"' for c in columns)
-        cursor = self.raw.cursor()
-        if self.pg:
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                copy.write("".join(_line(row) for row in rows))
-        else:
-            marks = ", ".join("?" for _ in columns)
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                               [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in rows])
-        cursor.close()
-
-    def commit(self) -> None:
-        if self.pg:
-            self.raw.commit()
-        else:
-            self.raw.cursor().execute("COMMIT")
-            self._begin()
-
-    def close(self) -> None:
-        if not self.pg:
-            self.raw.cursor().execute("ROLLBACK")  # the empty transaction `commit` opened
-        self.raw.close()
-
-
-def _copy_value(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-
-def _line(row: tuple[Any, ...]) -> str:
-    return "\t".join(_copy_value(value) for value in row) + "\n"
-
-
 def _pick(rng: random.Random, weighted: Weighted) -> Any:
     return weighted.pick(rng)
 
@@ -159,9 +82,6 @@ class Ids:
         self.next[table] = first + count
         return first
 
-
-TABLES = ("citizen", "bill", "payment", "payment_event", "service_request", "status_event", "notification",
-          "sms_outbound", "sms_inbound", "ussd_hop", "ussd_session")
 
 
 def _start_ids(db: Database) -> Ids:
@@ -195,22 +115,20 @@ def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callab
     ids = _start_ids(db)
     sink = Sink(db)
     counts = dict.fromkeys(TABLES, 0)
+    deferred = sink.defer_indexes() if sink.pg and payments >= DEFER_INDEXES_FROM else []
     generator = Generator(rng=random.Random(seed + existing), sink=sink, ids=ids, agencies=agencies,
                           services=services, now=utcnow().timestamp(), citizen_offset=existing,
                           tracking=_tracking_serials(db))
     try:
-        chunks = max(math.ceil(payments / CHUNK), 1)
-        for index, done in enumerate(range(0, payments, CHUNK)):
-            size = min(CHUNK, payments - done)
-            # Oldest days first, each chunk its own slice of the 90 days (a day may be shared at the edges).
-            window = (DAYS - days + days * index // chunks,
-                      DAYS - days + max(days * (index + 1) // chunks, days * index // chunks + 1))
-            for table, rows in generator.chunk(size, window):
-                columns, values = rows
+        for done, tables, planned, starts in _prefetched(_chunks(generator, payments, days)):
+            for table, (columns, values) in tables:
                 sink.write(table, columns, values)
                 counts[table] += len(values)
+            sessions, hops = sink.ussd(generator.pool, planned, starts)
+            counts["ussd_session"] += sessions
+            counts["ussd_hop"] += hops
             sink.commit()
-            progress(f"  {done + size:>10,} payments written")
+            progress(f"  {done:>10,} payments written")
         if sink.pg:
             _fix_sequences(sink)
         if reset_watermarks:  # the history is behind every watermark: the next refresh recomputes everything
@@ -219,8 +137,58 @@ def seed_volume(db: Database, payments: int, *, seed: int = 11, progress: Callab
             cursor.close()
             sink.commit()
     finally:
+        if sink.pg:
+            sink.rebuild(deferred)
         sink.close()
     return counts
+
+
+Chunk = tuple[int, list[tuple[str, Any]], list[Planned], list[float]]
+
+
+def _chunks(generator: Any, payments: int, days: int) -> Iterator[Chunk]:
+    """Each chunk's rows: (payments so far, [(table, (columns, rows))], planned USSD sessions, their starts)."""
+    chunks = max(math.ceil(payments / CHUNK), 1)
+    for index, done in enumerate(range(0, payments, CHUNK)):
+        size = min(CHUNK, payments - done)
+        # Oldest days first, each chunk its own slice of the 90 days (a day may be shared at the edges).
+        window = (DAYS - days + days * index // chunks,
+                  DAYS - days + max(days * (index + 1) // chunks, days * index // chunks + 1))
+        tables = list(generator.chunk(size, window))
+        yield (done + size, tables, *generator.ussd(size * HOPS_PER_PAYMENT))
+
+
+def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    """Draw the next chunk in a thread while this one is written: the database works while Python draws
+    (the driver lets go of the GIL while it waits), so the two overlap instead of taking turns."""
+    ready: queue.Queue[Chunk | BaseException | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        ready.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(None)
+        except BaseException as exc:  # handed to the writer, which raises it
+            ready.put(exc)
+
+    thread = threading.Thread(target=produce, name="seed-volume-rows", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _tracking_serials(db: Database) -> dict[str, int]:
@@ -239,3 +207,6 @@ def _fix_sequences(sink: Sink) -> None:
                        f"(SELECT coalesce(max(id), 1) FROM {table}))")
     cursor.close()
     sink.commit()
+
+
+__all__ = ["CHUNK", "DAYS", "TABLES", "Sink", "Weighted", "seed_volume"]

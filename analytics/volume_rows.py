@@ -7,28 +7,28 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from analytics.models import ARRIVAL, BACK, COMPLETION, END, INVALID
 from analytics.volume import (
     CHANNELS,
     COMMANDS,
     DAYS,
     FAILURES,
-    HOPS_PER_PAYMENT,
     JOURNEYS,
     PREFIX,
     Ids,
-    Sink,
     Weighted,
     _pick,
 )
+from analytics.volume_sink import Sink, _day
+from analytics.volume_ussd import Planned, Shape, shapes
 
 Rows = tuple[Sequence[str], list[tuple[Any, ...]]]
 LANGUAGES = Weighted.of((("en", 0.5), ("ur", 0.3), ("ur-Latn", 0.2)))
 HOURS = Weighted.of(tuple(zip(range(24), (1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 8, 9, 10, 10, 9, 8, 7, 6, 4, 3, 2, 1),
                               strict=True)))
+PAYLOADS = {status: json.dumps({"to": status}) for status in ("succeeded", "failed", "expired")}
 STATUS_PATHS = Weighted.of((  # application histories after "submitted", with their share
     (("under_review", "approved", "ready_for_collection", "completed"), 0.55),
     (("under_review", "rejected"), 0.10),
@@ -50,6 +50,7 @@ class Generator:
     citizen_offset: int
     citizens: list[tuple[int, str, str]] = field(default_factory=list)  # id, msisdn, language
     tracking: dict[str, int] = field(default_factory=dict)
+    pool: list[Shape] = field(default_factory=list)  # USSD session shapes, drawn on first use
     days: tuple[int, int] = (0, DAYS)  # the slice of the 90 days this chunk fills (oldest first)
 
     def _when(self) -> float:
@@ -72,9 +73,6 @@ class Generator:
         yield "notification", notes
         yield "sms_outbound", outs
         yield "sms_inbound", self._inbound(max(payments // 10, 1))
-        hops, sessions = self._ussd(payments * HOPS_PER_PAYMENT)
-        yield "ussd_hop", hops
-        yield "ussd_session", sessions
 
     def _citizens(self, count: int) -> Rows:
         first = self.ids.take("citizen", count)
@@ -107,17 +105,17 @@ class Generator:
             ended = settle if settled else start + (rng.uniform(5, 60) if status == "failed" else 900)
             refund = status == "expired" and rng.random() < 0.06
             reference = f"V{pay_id + n:011d}"
-            day = datetime.fromtimestamp(start, UTC).date()
+            day = int(start // 86400)  # the UTC day the payment started, and its bill's due day
             bills.append((bill_id + n, f"9{bill_id + n:016d}", "challan", "Synthetic challan", amount, amount,
-                          "PKR", (day + timedelta(days=15)).isoformat(), "", rng.choice(self.agencies), citizen_id,
-                          "paid" if settled else "unpaid", day.isoformat(), ts(settle) if settled else None,
+                          "PKR", _day(day + 15)[:10], "", rng.choice(self.agencies), citizen_id,
+                          "paid" if settled else "unpaid", _day(day)[:10], ts(settle) if settled else None,
                           amount if settled else None, pay_id + n if settled else None, ts(start - 86400)))
             pays.append((pay_id + n, reference, bill_id + n, citizen_id, msisdn, channel, rail, provider, amount,
                          "PKR", status, refund, f"R{pay_id + n:011d}" if settled else None,
                          rng.choice(FAILURES) if status == "failed" else None, ts(start), ts(ended),
                          ts(settle) if settled else None))
             events.append((event_id + n, pay_id + n, provider, "state_change",
-                           json.dumps({"to": status}), ts(ended)))
+                           PAYLOADS[status], ts(ended)))
             kind = "payment_receipt" if settled else "payment_failed"
             queued = ended + rng.lognormvariate(0.5, 1.0)
             sent = queued + rng.lognormvariate(0.0, 1.2)
@@ -179,43 +177,20 @@ class Generator:
         return ("id", "provider", "provider_message_id", "msisdn", "to_number", "body", "citizen_id", "command",
                 "received_at"), rows
 
-    def _ussd(self, budget: int) -> tuple[Rows, Rows]:
-        hops: list[tuple[Any, ...]] = []
-        sessions: list[tuple[Any, ...]] = []
-        while len(hops) < budget:
-            self._session(hops, sessions)
-        return ((("id", "session_id", "at", "screen", "events", "left", "left_events", "ms"), hops),
-                (("id", "session_id", "started_at", "ended_at", "outcome", "hops", "duration_ms", "last_screen"),
-                 sessions))
-
-    def _session(self, hops: list[tuple[Any, ...]], sessions: list[tuple[Any, ...]]) -> None:
-        rng, ts = self.rng, self.sink.ts
-        journey = _pick(rng, JOURNEYS)
-        session_id = f"ATUid_v{self.ids.take('ussd_session'):010d}"  # ordered: appends to its index
-        start = at = self._when()
-        first_hop = self.ids.next["ussd_hop"]
-
-        def hop(screen: str, events: int, left: str = "", left_events: int = 0) -> None:
-            hops.append((self.ids.take("ussd_hop"), session_id, ts(at), screen, events, left, left_events,
-                         int(math.exp(3.4 + 0.7 * rng.gauss(0, 1))) + 1))
-
-        hop("home", ARRIVAL)
-        position, outcome = 0, "completed"
-        while position < len(journey) - 1:
-            at += rng.lognormvariate(2.0, 0.5)  # the caller reads and types
-            roll = rng.random()
-            if roll < 0.06:
-                hop(journey[position], INVALID)
-            elif roll < 0.08 and position > 0:
-                hop(journey[position - 1], ARRIVAL, journey[position], BACK)
-                position -= 1
-            elif roll < 0.11:
-                outcome = "timed_out" if rng.random() < 0.7 else "abandoned"
-                break
-            else:
-                position += 1
-                last = position == len(journey) - 1
-                hop(journey[position], ARRIVAL | (END if last else 0), journey[position - 1], COMPLETION)
-        count = self.ids.next["ussd_hop"] - first_hop
-        sessions.append((int(session_id[7:]), session_id, ts(start), ts(at + 1), outcome, count,
-                         int((at + 1 - start) * 1000), journey[position]))
+    def ussd(self, budget: int) -> tuple[list[Planned], list[float]]:
+        """Sessions until `budget` hops: each a start time and a shape of the pool (see analytics.volume_ussd)."""
+        if not self.pool:
+            self.pool = shapes(self.rng, lambda: _pick(self.rng, JOURNEYS))
+        planned: list[Planned] = []
+        starts: list[float] = []
+        hops, ts, pool, size = 0, self.sink.ts, self.pool, len(self.pool)
+        while hops < budget:
+            index = self.rng.randrange(size)
+            count = len(pool[index].hops)
+            number = self.ids.take("ussd_session")
+            start = self._when()
+            planned.append((number, f"ATUid_v{number:010d}", ts(start), index,  # ordered: appends to its index
+                            self.ids.take("ussd_hop", count)))
+            starts.append(start)
+            hops += count
+        return planned, starts

@@ -20,8 +20,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import text
 
+from analytics.cache import warm
 from analytics.refresh import refresh
 from analytics.volume import TABLES, seed_volume
 from app import create_app
@@ -49,10 +51,10 @@ def wrk(url: str, seconds: int) -> dict[str, float]:
 
 def sizes(db: Database) -> dict[str, int]:
     with db.engine.connect() as connection:
-        if db.is_sqlite:
-            query = "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = :t OR name LIKE :ix"
-            return {t: int(connection.execute(text(query), {"t": t, "ix": f"ix_{t}_%"}).scalar() or 0)
-                    for t in (*TABLES, *ROLLUPS)}
+        if db.is_sqlite:  # the table and every index on it (named, unique and primary-key ones alike)
+            query = ("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN "
+                     "(SELECT name FROM sqlite_master WHERE tbl_name = :t)")
+            return {t: int(connection.execute(text(query), {"t": t}).scalar() or 0) for t in (*TABLES, *ROLLUPS)}
         return {t: int(connection.execute(text(f"SELECT pg_total_relation_size('{t}')")).scalar() or 0)
                 for t in (*TABLES, *ROLLUPS)}
 
@@ -68,11 +70,20 @@ def one_more_day(db: Database, zone: str, payments: int) -> float:
     return time.perf_counter() - began
 
 
+def timed_warm(app: Flask) -> float:
+    began = time.perf_counter()
+    with app.app_context():
+        warm(app.extensions["rabta"])
+    return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=0, help="seed N payments first (and refresh)")
     parser.add_argument("--day", type=int, default=15_000, help="payments in the 'one new day' refresh test")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--cache", choices=("hit", "miss", "both"), default="both",
+                        help="dashboards read from the warmed cache (hit), compute every time (miss), or both")
     args = parser.parse_args()
     app = create_app()
     runtime = app.extensions["rabta"]
@@ -87,16 +98,21 @@ def main() -> None:
         print(f"first full refresh: {time.perf_counter() - began:.1f}s")
     if args.day:
         print(f"refresh over one new day ({args.day} payments, ~{args.day * 20} USSD hops): "
-              f"{one_more_day(db, zone, args.day):.1f}s")
+              f"{one_more_day(db, zone, args.day):.1f}s; load average {os.getloadavg()}")
+    print(f"dashboards warmed in {timed_warm(app):.1f}s")
     measured = sizes(db)
     raw, rolled = sum(measured[t] for t in TABLES), sum(measured[t] for t in ROLLUPS)
     print(f"raw tables {raw / 1e6:.1f} MB, roll-ups {rolled / 1e6:.2f} MB ({100 * rolled / max(raw, 1):.2f}%)")
-    env = {"RABTA_ENV": "development", "LOG_LEVEL": "WARNING"}
-    with gunicorn("bench.analytics_app:app", env, workers=2, threads=4, worker_class="gthread") as base:
-        for path in PATHS:
-            figures = wrk(base + path, args.seconds)
-            print(f"{path:<70} p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  "
-                  f"requests {int(figures['requests'])}  errors {int(figures['errors'])}")
+    for mode in ("hit", "miss") if args.cache == "both" else (args.cache,):
+        env = {"RABTA_ENV": "development", "LOG_LEVEL": "WARNING",
+               "BENCH_DASHBOARD_CACHE": "on" if mode == "hit" else "off"}
+        print(f"cache {mode}: load average {os.getloadavg()}")
+        with gunicorn("bench.analytics_app:app", env, workers=2, threads=4, worker_class="gthread") as base:
+            for path in PATHS:
+                wrk(base + path, 1)  # a second of warm-up per path (templates compiled in every worker), not counted
+                figures = wrk(base + path, args.seconds)
+                print(f"{mode:<4} {path:<70} p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  "
+                      f"requests {int(figures['requests'])}  errors {int(figures['errors'])}")
     print(f"load average after: {os.getloadavg()}")
 
 
