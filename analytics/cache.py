@@ -63,9 +63,9 @@ def html_key(board_digest: str, admin: bool) -> str:
     return f"{PREFIX}:html:{board_digest}:{int(admin)}"
 
 
-def warm(runtime: Runtime) -> int:
+def warm(runtime: Runtime, *, quiet: bool = False) -> int:
     """Compute and store every board for the standard ranges, for admins (every agency) and for each
-    agency, then the public page's figures; returns how many were stored."""
+    agency, then the public page's figures; returns how many were stored. `quiet`: log it at DEBUG."""
     from analytics import public
     from analytics.queries import agencies
 
@@ -88,5 +88,6 @@ def warm(runtime: Runtime) -> int:
         session.close()
     runtime.redis.set(public.CACHE_KEY, json.dumps(public.compute_for(runtime), separators=(",", ":")),
                       ex=WARM_SECONDS)
-    log.info("analytics: %d dashboards warmed in %.2fs", stored + 1, time.perf_counter() - began)
+    log.log(logging.DEBUG if quiet else logging.INFO, "analytics: %d dashboards warmed in %.2fs", stored + 1,
+            time.perf_counter() - began)
     return stored + 1

@@ -16,5 +16,11 @@ def refresh_rollups() -> dict[str, int]:
     hours: dict[str, int] = {}
     moved = drain(runtime.db, runtime.redis)
     refresh(runtime.db, runtime.settings.TIMEZONE, hours)
-    warmed = warm(runtime) if sum(hours.values()) or not runtime.redis.exists(public.CACHE_KEY) else 0
-    return {"ussd_log_moved": moved, "hours_recomputed": sum(hours.values()), "boards_warmed": warmed}
+    changed = sum(hours.values())
+    warmed = 0
+    if changed:
+        warmed = warm(runtime)
+    elif not runtime.redis.exists(public.CACHE_KEY):
+        # Upkeep of an idle system's warmed boards is not news: an idle worker stays quiet (its line is DEBUG).
+        warm(runtime, quiet=True)
+    return {"ussd_log_moved": moved, "hours_recomputed": changed, "boards_warmed": warmed}
