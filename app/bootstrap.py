@@ -18,6 +18,7 @@ from app.channels import Channel
 from app.citizens import cnic_vault
 from app.db import Database
 from app.identity.registry import identity_provider
+from app.messages import formatting
 from app.notifications.jobs import kick_outbox
 from app.notifications.service import Dispatcher, NotificationQueued
 from app.runtime import Runtime
@@ -51,6 +52,7 @@ def channels() -> tuple[Channel, ...]:
 
 def build_runtime(settings: Settings, installed: tuple[Channel, ...]) -> Runtime:
     cnic_vault.configure(settings)  # the column type seals CNICs with this process-wide key
+    formatting.configure(settings.TIMEZONE)  # dates in citizens' texts are on their calendar
     db = Database(settings.database_url)
     replica = Database(settings.DATABASE_REPLICA_URL, read_only=True) if settings.DATABASE_REPLICA_URL else db
     redis = redis_conn.connect(settings.REDIS_URL, settings.INSTANCE_PATH.resolve(),

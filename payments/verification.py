@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -48,7 +48,7 @@ class Verification:
     agency: str = ""
     amount: int = 0
     currency: str = "PKR"
-    paid_on: date | None = None
+    paid_on: date | datetime | None = None  # a moment is shown on the deployment's calendar
 
     def render(self, language: str) -> str:
         if not self.found:
@@ -87,4 +87,4 @@ def _receipt(session: Session, ref: str, language: str) -> Verification:
     paid = payment.settled_at or payment.created_at
     return Verification(reference=ref, found=True, is_receipt=True,
                         agency=agency.name_in(language) if agency else "", amount=payment.amount,
-                        currency=payment.currency, paid_on=paid.date() if paid else None)
+                        currency=payment.currency, paid_on=paid)

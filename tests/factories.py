@@ -17,7 +17,7 @@ from app.catalogue.service import upsert_agency, upsert_service
 from app.citizens.models import Citizen
 from app.citizens.service import register_citizen
 from app.settings import Settings
-from app.timeutil import local_today, today
+from app.timeutil import local_today
 
 _counter = itertools.count(1)
 # Sees every application: for arranging and asserting in tests (channels always pass a real viewer).
@@ -66,7 +66,7 @@ def make_bill(session: Session, agency: Agency | None = None, citizen: Citizen |
     psid = psid or f"2{next(_counter):016d}"
     return issue_bill(session=session, agency=agency, psid=psid, kind=kind, description=description,
                       amount_within_due=within, amount_after_due=after,
-                      due_date=due_date or today() + timedelta(days=due_in_days),
+                      due_date=due_date or local_day() + timedelta(days=due_in_days),
                       citizen_id=citizen.id if citizen else None, issued_on=issued_on)
 
 

@@ -17,7 +17,6 @@ from app.errors import (
 )
 from app.queue import PAYMENTS, get_queue
 from app.runtime import Runtime
-from app.timeutil import today
 from payments.models import INITIATED, Payment
 from payments.service import get_payment, list_payments, payment_view, start_payment
 from tests.factories import local_day, make_agency, make_bill, make_citizen
@@ -45,7 +44,7 @@ def test_start_payment_records_an_initiated_payment_for_what_is_payable_today(ru
 
 def test_an_overdue_bill_is_charged_the_after_due_amount(runtime: Runtime) -> None:
     with runtime.db.transaction() as session:
-        bill = make_bill(session, due_date=today() - timedelta(days=3), within=100000, after=150000)
+        bill = make_bill(session, due_date=local_day() - timedelta(days=3), within=100000, after=150000)
         payment = start_payment(wallet="sandbox", today=local_day(), session=session, psid=bill.psid, channel="sms",
                                 msisdn="03001112223")
     assert payment.amount == 150000

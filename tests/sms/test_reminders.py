@@ -10,9 +10,8 @@ from sqlmodel import Session, col, select
 from app.notifications.models import Notification
 from app.runtime import Runtime
 from app.scheduler import PERIODIC_JOBS
-from app.timeutil import today
 from sms.jobs import send_bill_reminders
-from tests.factories import make_bill, make_citizen
+from tests.factories import local_day, make_bill, make_citizen
 from tests.fixtures.sms import FakeTwilio
 from tests.sms.conftest import outbound
 
@@ -32,7 +31,7 @@ def test_a_bill_due_in_three_days_is_reminded_once_by_sms(
         bilal = make_citizen(tx, msisdn="+923001110002", language="ur")
         due_soon = make_bill(tx, citizen=ayesha, due_in_days=3)
         make_bill(tx, citizen=ayesha, due_in_days=10)
-        urdu = make_bill(tx, citizen=bilal, due_date=today() + timedelta(days=2))
+        urdu = make_bill(tx, citizen=bilal, due_date=local_day() + timedelta(days=2))
         make_bill(tx, citizen=None, due_in_days=3)  # nobody to remind
 
     assert send_bill_reminders() == 2

@@ -12,14 +12,13 @@ from app.auth.agency_keys import revoke_key
 from app.bills.models import Bill
 from app.notifications.models import Notification
 from app.runtime import Runtime
-from app.timeutil import today
-from tests.factories import EVERYONE
+from tests.factories import EVERYONE, local_day
 from tests.fixtures.api import SignedIn, agency_headers, sign_in
 
 
 def _challan(**overrides: object) -> dict[str, object]:
     body: dict[str, object] = {"kind": "challan", "description": "Signal violation", "amount_within_due": 200000,
-                               "amount_after_due": 300000, "due_date": str(today() + timedelta(days=14)),
+                               "amount_after_due": 300000, "due_date": str(local_day() + timedelta(days=14)),
                                "citizen_msisdn": "03001234567"}
     body.update(overrides)
     return body
@@ -87,7 +86,7 @@ def test_issuing_validates_the_bill(client: FlaskClient, psca: dict[str, str]) -
         (_challan(citizen_msisdn=None), "body"),
         (_challan(amount_within_due=0), "amount_within_due"),
         (_challan(amount_after_due=100), "amount_after_due"),
-        (_challan(due_date=str(today() - timedelta(days=1))), "due_date"),
+        (_challan(due_date=str(local_day() - timedelta(days=1))), "due_date"),
         (_challan(kind="bribe"), "kind"),
         (_challan(citizen_cnic="35202-1234567-2", citizen_msisdn="03331234567"), "citizen_cnic"),
         (_challan(psid="10000000000000009"), "psid"),

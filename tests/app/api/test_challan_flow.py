@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from app.runtime import Runtime
 from app.settings import Settings
-from app.timeutil import today
 from payments.models import Payment, PaymentEvent
+from tests.factories import local_day
 from tests.fixtures.api import agency_headers, sign_in
 from tests.fixtures.payments import RunningSandbox, wait_until
 
@@ -40,7 +40,8 @@ def test_an_agency_challan_is_paid_by_the_citizen_over_the_api(
     psca = agency_headers(runtime, "PSCA")
     issued = client.post("/api/v1/agency/bills", headers=psca, json={
         "kind": "challan", "description": "Over-speeding, Canal Road", "amount_within_due": 250000,
-        "amount_after_due": 350000, "due_date": str(today() + timedelta(days=7)), "citizen_msisdn": APPROVING_NUMBER})
+        "amount_after_due": 350000, "due_date": str(local_day() + timedelta(days=7)),
+        "citizen_msisdn": APPROVING_NUMBER})
     assert issued.status_code == 201
     psid = issued.json["psid"]
 

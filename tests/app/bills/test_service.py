@@ -7,7 +7,6 @@ from sqlmodel import Session
 
 from app.bills.service import inquire_bill, normalise_psid
 from app.errors import AlreadyExists, BillNotFound, InvalidPsid, ValidationFailed
-from app.timeutil import today
 from tests.factories import local_day, make_agency, make_bill
 
 
@@ -32,7 +31,7 @@ def test_after_the_due_date_the_surcharged_amount_is_payable(session: Session) -
 
 def test_payable_amount_follows_the_day_asked_about(session: Session) -> None:
     bill = make_bill(session, due_in_days=3, within=100000, after=150000)
-    later = today() + timedelta(days=4)
+    later = local_day() + timedelta(days=4)
     assert inquire_bill(session=session, psid=bill.psid, on=later).payable_now == 150000
 
 
