@@ -153,6 +153,26 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads, for answers shown to someone (a screen, a page, an inquiry).
+
+        On PostgreSQL it runs in autocommit: no BEGIN and no COMMIT, two of the three round trips a
+        one-query read otherwise costs. Each statement then sees its own snapshot, which is fine for a
+        display: anything that acts on what was shown (paying, deciding) re-reads it inside a write
+        transaction. Writing here is a bug: PostgreSQL would make each write permanent at once.
+        SQLite (a local file, no round trips) uses a deferred transaction as before."""
+        if self.is_sqlite:
+            with self.transaction(immediate=False) as session:
+                yield session
+            return
+        session = self.session()
+        try:
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            yield session
+        finally:
+            session.close()
+
     def dispose(self) -> None:
         if self._anchor is not None and self._anchor[0] == os.getpid():
             self._anchor[1].close()

@@ -120,7 +120,7 @@ def onebill_inquiry() -> ResponseReturnValue:
         return refused(400, onebill.inquiry_answer(onebill.INVALID_DATA), str(exc))
     runtime = current()
     today = runtime.today()
-    with runtime.db.transaction(immediate=False) as session:
+    with runtime.db.reading() as session:
         try:
             answer = payability_of(session=session, psid=fields.consumer_number, on=today)
         except InvalidPsid:

@@ -48,7 +48,7 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
         result = commands.Result("FLOOD", text("sms.flood_warning", settings.DEFAULT_LANGUAGE), None)
     elif not commands.writes_to_database(inbound.body):
         # Questions only read: answer them without SQLite's write lock, then record briefly.
-        with runtime.db.transaction(immediate=False) as session:
+        with runtime.db.reading() as session:
             result = _answer(runtime, session, msisdn, inbound.body)
     with runtime.db.transaction() as session:
         inbound_id = record_inbound(session=session, inbound=inbound, msisdn=msisdn,

@@ -38,7 +38,7 @@ def authenticate(kind: str | None) -> None:
     if kind == "agency":
         if not looks_like_agency_key(token):
             raise InvalidToken("This endpoint needs an agency API key.")
-        with runtime.db.session() as session:
+        with runtime.db.reading() as session:
             g.api_agency = authenticate_agency(session=session, secret_key=token)
         return
     if looks_like_agency_key(token):

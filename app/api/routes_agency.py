@@ -87,7 +87,7 @@ def list_agency_requests(query: AgencyRequestsQuery) -> AgencyRequestPage:
     values = decode_cursor(query.cursor, int, str, int)
     after = (int(values[0]), cursor_time(values[1]), int(values[2])) if values else None
     language = request_language()
-    with current().db.session() as session:
+    with current().db.reading() as session:
         found = requests_for_agency(session=session, agency_id=agency().id or 0, now=utcnow(), status=query.status,
                                     after=after, limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit,
@@ -116,7 +116,7 @@ def transition_request(tracking: str, body: TransitionCreate) -> AgencyRequestOu
            auth="agency", query=PageQuery, response=AgencyPaymentPage)
 def list_agency_payments(query: PageQuery) -> AgencyPaymentPage:
     language = request_language()
-    with current().db.session() as session:
+    with current().db.reading() as session:
         found = list_payments(session=session, agency_id=agency().id, before_id=cursor_int(query.cursor),
                               limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit, key=lambda p: (p.id,))

@@ -26,7 +26,7 @@ def _me_out(citizen: Citizen) -> MeOut:
 
 @operation(bp, "GET", "/me", summary="My account", tag=TAG, auth="citizen", response=MeOut)
 def get_me() -> MeOut:
-    with current().db.session() as session:
+    with current().db.reading() as session:
         return _me_out(get_citizen(session=session, citizen_id=citizen_id()))
 
 

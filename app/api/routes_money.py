@@ -44,7 +44,7 @@ _IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
            response=BillPage)
 def list_my_bills(query: BillsQuery) -> BillPage:
     runtime, me, language = current(), citizen_id(), request_language()
-    with runtime.db.session() as session:
+    with runtime.db.reading() as session:
         found = list_bills(session=session, citizen_id=me, status=query.status,
                            before_id=cursor_int(query.cursor), limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit, key=lambda b: (b.id,))
@@ -59,7 +59,7 @@ def get_bill_by_psid(psid: str) -> BillOut:
     """Anyone may pay anyone's challan, so any PSID can be looked up; the answer never carries
     the holder's name or CNIC."""
     runtime = current()
-    with runtime.db.session() as session:
+    with runtime.db.reading() as session:
         inquiry = inquire_bill(session=session, psid=psid, on=runtime.today(), language=request_language())
     return bill_view_out(inquiry, citizen_id())
 
@@ -101,7 +101,7 @@ def create_payment(body: PaymentCreate) -> Response:
 @operation(bp, "GET", "/payments/<reference>", summary="One of my payments", tag=PAYMENTS, auth="citizen",
            path_params={"reference": Reference}, response=PaymentOut)
 def get_my_payment(reference: str) -> PaymentOut:
-    with current().db.session() as session:
+    with current().db.reading() as session:
         payment = get_payment(session=session, reference=reference, citizen_id=citizen_id())
         return payment_out(session, payment, request_language())
 
@@ -110,7 +110,7 @@ def get_my_payment(reference: str) -> PaymentOut:
            query=PageQuery, response=PaymentPage)
 def list_my_payments(query: PageQuery) -> PaymentPage:
     language = request_language()
-    with current().db.session() as session:
+    with current().db.reading() as session:
         found = list_payments(session=session, citizen_id=citizen_id(), before_id=cursor_int(query.cursor),
                               limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit, key=lambda p: (p.id,))
@@ -120,7 +120,7 @@ def list_my_payments(query: PageQuery) -> PaymentPage:
 @operation(bp, "GET", "/notifications", summary="Every message Rabta sent me, with its delivery status",
            tag=NOTIFICATIONS, auth="citizen", query=PageQuery, response=NotificationPage)
 def list_notifications(query: PageQuery) -> NotificationPage:
-    with current().db.session() as session:
+    with current().db.reading() as session:
         found = messages_for_citizen(session=session, citizen_id=citizen_id(), before_id=cursor_int(query.cursor),
                                      limit=query.limit + 1)
     rows, next_cursor = page(found, query.limit, key=lambda m: (m.id,))

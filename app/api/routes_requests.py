@@ -36,7 +36,7 @@ def get_services(query: ServicesQuery) -> ServicePage:
     runtime = current()
     language = request_language()
     after = decode_cursor(query.cursor, str)
-    with runtime.db.session() as session:
+    with runtime.db.reading() as session:
         services = [s for s in list_services(session=session, agency_code=query.agency)
                     if after is None or s.code > after[0]]
         rows, next_cursor = page(services, query.limit, key=lambda s: (s.code,))
@@ -64,7 +64,7 @@ def list_requests(query: RequestsQuery) -> RequestPage:
     values = decode_cursor(query.cursor, str, int)
     after = (cursor_time(values[0]), int(values[1])) if values else None
     language = request_language()
-    with current().db.session() as session:
+    with current().db.reading() as session:
         found = requests_for_citizen(session=session, citizen_id=citizen_id(), status=query.status, after=after,
                                      limit=query.limit + 1)
         rows, next_cursor = page(found, query.limit, key=lambda r: (r.submitted_at.isoformat(), r.id))
@@ -76,6 +76,6 @@ def list_requests(query: RequestsQuery) -> RequestPage:
 @operation(bp, "GET", "/requests/<tracking>", summary="One of my applications with its history", tag=TAG,
            auth="citizen", path_params={"tracking": Tracking}, response=RequestDetailOut)
 def get_my_request(tracking: str) -> RequestDetailOut:
-    with current().db.session() as session:
+    with current().db.reading() as session:
         request = get_request(session=session, tracking_number=tracking, viewer=Viewer(citizen_id=citizen_id()))
         return request_detail_out(session, request, request_language())
