@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """The web app with its runtime; nothing happens at import time. Wiring is in `app.bootstrap`."""
     from app import observability
     from app.bootstrap import build_runtime, channels, install_channels
+    from app.cookie_sessions import CookieSessionsWhenPresent
     from app.errors_http import register_error_handlers
     from app.runtime import EXTENSION_KEY
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _configure_logging(settings)
 
     app = Flask(__name__, instance_path=str(instance_path))
+    app.session_interface = CookieSessionsWhenPresent()
     app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_BYTES,
                       JSON_SORT_KEYS=False)
     installed = channels()
