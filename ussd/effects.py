@@ -25,6 +25,7 @@ from app.citizens.identity import mask_cnic
 from app.citizens.pins import pin_required_to_pay, validate_new_pin
 from app.citizens.service import (
     attempt_pin,
+    caller_by_msisdn,
     change_pin,
     find_by_msisdn,
     get_citizen,
@@ -93,10 +94,10 @@ def begin(ctx: Context, state: State, effect: Effect) -> Outcome:
             if changed is not None:
                 arm_sim_swap_hold(session=session, citizen=changed, identity=ctx.identity,
                                   hours=ctx.sim_swap_hold_hours)
-    with ctx.db.transaction(immediate=False) as session:
-        citizen = find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
-        updates = {"citizen_id": citizen.id, "language": citizen.language,
-                   "has_pin": bool(citizen.pin_hash)} if citizen else {}
+    with ctx.db.reading() as session:
+        caller = caller_by_msisdn(session=session, msisdn=state.phone, region=ctx.region)
+    updates = {"citizen_id": caller.citizen_id, "language": caller.language,
+               "has_pin": caller.has_pin} if caller else {}
     snapshot = store.load_snapshot(ctx.redis, state.phone, not_session=state.session_id)
     if snapshot:
         return Outcome(effect.task, "resume", data={"_resume": snapshot}, updates=updates)
@@ -110,7 +111,7 @@ _REFUSALS = {ALREADY_PAID: "paid", IS_BLOCKED: "blocked", IN_FLIGHT: "in_flight"
 def load_bill(ctx: Context, state: State, effect: Effect) -> Outcome:
     lang, today = display_language(state.language), ctx.today()
     try:
-        with ctx.db.transaction(immediate=False) as session:
+        with ctx.db.reading() as session:
             answer = payability_of(session=session, psid=str(effect.args["psid"]), on=today)
             bill = answer.bill
             inquiry = inquiry_for(session=session, bill=bill, on=today, language=lang) if bill else None
@@ -174,7 +175,7 @@ def _check_pin(ctx: Context, state: State, effect: Effect) -> Outcome | None:
 
 
 def my_bills(ctx: Context, state: State, effect: Effect) -> Outcome:
-    with ctx.db.transaction(immediate=False) as session:
+    with ctx.db.reading() as session:
         citizen = (get_citizen(session=session, citizen_id=state.citizen_id) if state.citizen_id
                    else find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region))
         if citizen is None:
@@ -194,7 +195,7 @@ def lookup_status(ctx: Context, state: State, effect: Effect) -> Outcome:
     lang = display_language(state.language)
     viewer = Viewer(citizen_id=state.citizen_id)  # the caller's own applications only
     try:
-        with ctx.db.transaction(immediate=False) as session:
+        with ctx.db.reading() as session:
             view = lookup(session=session, tracking_number=str(effect.args["tracking"]), viewer=viewer,
                           language=lang)
     except (ServiceRequestNotFound, InvalidTrackingNumber):
@@ -204,7 +205,7 @@ def lookup_status(ctx: Context, state: State, effect: Effect) -> Outcome:
 
 def verify(ctx: Context, state: State, effect: Effect) -> Outcome:
     lang = display_language(state.language)
-    with ctx.db.transaction(immediate=False) as session:
+    with ctx.db.reading() as session:
         answer = verify_reference(session=session, reference=str(effect.args["reference"]), on=ctx.today(),
                                   language=lang)
     return Outcome(effect.task, "answered", data={"verify_text": answer.render(lang)})

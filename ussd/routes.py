@@ -10,7 +10,6 @@ the hop (no double PIN attempt).
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import hmac
 import json
@@ -52,12 +51,6 @@ def _plain(body: str, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="text/plain")
 
 
-@functools.lru_cache(maxsize=4096)
-def _normalised(raw: str, region: str) -> str:
-    """Every hop repeats the caller's number; parsing it is the costliest pure step of a hop."""
-    return normalise_msisdn(raw, region)
-
-
 def _as_at(reply: Reply) -> str:
     return ("END " if reply.end else "CON ") + reply.text
 
@@ -75,7 +68,7 @@ def session_callback() -> Response:
         log.warning("USSD callback without a usable sessionId")
         return _plain("END " + t("ussd.end.bad_request", language), 400)
     try:
-        phone = _normalised(raw_phone, current().settings.DEFAULT_REGION)
+        phone = normalise_msisdn(raw_phone, current().settings.DEFAULT_REGION)
     except InvalidPhoneNumber:
         log.warning("USSD callback with an unusable phoneNumber (session %s)", session_id)
         return _plain("END " + t("ussd.end.bad_request", language), 400)

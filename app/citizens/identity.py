@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -13,10 +14,13 @@ CNIC_DIGITS = 13
 _CNIC_PATTERN = re.compile(r"^[0-9]{5}-?[0-9]{7}-?[0-9]$")
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_msisdn(raw: str, region: str = "PK") -> str:
     """Return the E.164 form of a mobile number typed in any local or international style.
 
-    Accepts `03001234567`, `923001234567`, `+92 300 1234567`, `0092 300 1234567`.
+    Accepts `03001234567`, `923001234567`, `+92 300 1234567`, `0092 300 1234567`. Cached: every USSD hop,
+    inbound SMS and lookup repeats the same few numbers, and parsing one is the costliest pure step of a
+    request (an invalid number raises, and exceptions are not cached).
     """
     text = (raw or "").strip()
     if not text or len(text) > 32:

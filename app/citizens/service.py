@@ -35,6 +35,24 @@ def find_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Citi
     return session.exec(select(Citizen).where(Citizen.msisdn == number)).first()
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is on the line, as a session starts: three columns, not a whole account."""
+
+    citizen_id: int
+    language: str
+    has_pin: bool
+
+
+def caller_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Caller | None:
+    """`find_by_msisdn` for the start of every USSD session: one narrow Core row instead of an ORM object
+    (the lookup is a tenth of a hop's cost otherwise, issue 15)."""
+    number = normalise_msisdn(msisdn, region)
+    statement = select(Citizen.id, Citizen.language, Citizen.pin_hash).where(Citizen.msisdn == number)
+    row = session.connection().execute(statement).first()
+    return Caller(citizen_id=row[0], language=row[1], has_pin=bool(row[2])) if row is not None else None
+
+
 def get_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Citizen:
     citizen = find_by_msisdn(session=session, msisdn=msisdn, region=region)
     if citizen is None:
