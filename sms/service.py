@@ -38,6 +38,7 @@ _INSERT_ONCE = {
     postgres: (insert(_table).on_conflict_do_nothing(index_elements=["notification_id"]).returning(_table.c.id))
     for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))
 }
+_INSERT_REPLY = _table.insert()
 _inbound: Any = InboundMessage.__table__  # type: ignore[attr-defined]
 _INBOUND_ONCE = {
     postgres: (insert(_inbound).on_conflict_do_nothing(index_elements=["provider", "provider_message_id"])
@@ -95,16 +96,18 @@ def send_sms(*, session: Session, to: str, body: str, kind: str, citizen_id: int
 
 
 def record_reply(*, session: Session, to: str, body: str, provider: str, citizen_id: int | None,
-                 in_reply_to: int | None, kind: str = "reply") -> OutboundMessage:
+                 in_reply_to: int | None, kind: str = "reply") -> None:
     """A reply that went back inside the webhook response (TwiML): kept for history, nothing to send.
     `to` is the sender's number as we recorded it (a short code stays a short code). `kind` is what the
-    reply is (a PAY code is kept redacted: its clear text only ever travelled in the response)."""
+    reply is (a PAY code is kept redacted: its clear text only ever travelled in the response).
+    One Core INSERT: nothing reads the row back in this unit of work, so no ORM object is built."""
     text, info = _prepared(body)
-    message = OutboundMessage(to=to[:20], body=redact(text, kind), kind="reply", citizen_id=citizen_id, status=SENT,
-                              provider=provider, provider_status="twiml", in_reply_to=in_reply_to,
-                              segments=info.segments, encoding=info.encoding, sent_at=utcnow())
-    session.add(message)
-    return message
+    now = utcnow()
+    session.execute(_INSERT_REPLY, {
+        "to": to[:20], "body": redact(text, kind), "kind": "reply", "citizen_id": citizen_id, "status": SENT,
+        "provider": provider, "provider_status": "twiml", "in_reply_to": in_reply_to, "segments": info.segments,
+        "encoding": info.encoding, "essential": True, "attempts": 0, "sent_at": now, "created_at": now,
+        "updated_at": now})
 
 
 def dispatch_notification(session: Session, notifications: Sequence[Notification]) -> None:
