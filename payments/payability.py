@@ -8,13 +8,16 @@ amount, after it the surcharged one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from app.bills.models import BLOCKED, PAID, Bill
+from app.bills.psid import normalise_psid
 from app.bills.service import amount_payable_on, find_bill
+from app.catalogue.models import Agency
 from app.errors import (
     BillAlreadyPaid,
     BillBlocked,
@@ -53,6 +56,9 @@ class Payability:
     bill: Bill | None
     amount: int | None
     reason: str | None
+    # Loaded with the bill by `payability_of` and held here so the session's (weak) identity map keeps it:
+    # the inquiry rendered next (`app.bills.service.inquiry_for`) then finds it without a query.
+    agency: Any = field(default=None, compare=False, repr=False)
 
     @property
     def payable(self) -> bool:
@@ -74,13 +80,14 @@ class Payability:
 
 
 def payability(*, session: Session, bill: Bill | None, on: date, offered_amount: int | None = None,
-               ignoring_payment_id: int | None = None) -> Payability:
+               ignoring_payment_id: int | None = None, in_flight: bool | None = None) -> Payability:
     """Whether `bill` can be paid on day `on` (the deployment's calendar date), on any rail.
 
     One payment at a time: while a wallet payment for the bill is in flight (`ignoring_payment_id`
     being the caller's own), every channel and the banks are told so up front, so nobody pays twice
     and no refund case is made; it ends (settled, failed or expired) within PAYMENT_EXPIRE_AFTER_SECONDS.
-    `offered_amount` is what a bank says it took from its customer.
+    `offered_amount` is what a bank says it took from its customer. `in_flight`: already read with the
+    bill (None: ask the database now).
     """
     if bill is None:
         return Payability(None, None, UNKNOWN)
@@ -91,7 +98,7 @@ def payability(*, session: Session, bill: Bill | None, on: date, offered_amount:
         return Payability(bill, amount, IS_BLOCKED)
     if on < bill.issued_on:
         return Payability(bill, amount, NOT_ISSUED)
-    if _in_flight(session, bill, ignoring_payment_id):
+    if in_flight if in_flight is not None else _in_flight(session, bill, ignoring_payment_id):
         return Payability(bill, amount, IN_FLIGHT)
     if offered_amount is not None and offered_amount != amount:
         return Payability(bill, amount, AMOUNT_MISMATCH)
@@ -100,9 +107,23 @@ def payability(*, session: Session, bill: Bill | None, on: date, offered_amount:
 
 def payability_of(*, session: Session, psid: str, on: date, offered_amount: int | None = None,
                   lock: bool = False) -> Payability:
-    """`payability` by PSID (a malformed PSID raises InvalidPsid: it is not a question of payability)."""
-    bill = find_bill(session=session, psid=psid, lock=lock)
-    return payability(session=session, bill=bill, on=on, offered_amount=offered_amount)
+    """`payability` by PSID (a malformed PSID raises InvalidPsid: it is not a question of payability).
+
+    Without `lock` (a screen, an inquiry) one statement reads the bill, its agency and whether a payment
+    is in flight. With `lock` (about to pay) the bill row is locked first and the in-flight question asked
+    after, so it sees every payment committed before the lock was granted."""
+    if lock:
+        bill = find_bill(session=session, psid=psid, lock=True)
+        return payability(session=session, bill=bill, on=on, offered_amount=offered_amount)
+    in_flight = select(Payment.id).where(col(Payment.active_bill_id) == Bill.id).exists()
+    statement = (select(Bill, Agency, in_flight).join(Agency, col(Agency.id) == Bill.agency_id, isouter=True)
+                 .where(Bill.psid == normalise_psid(psid)))
+    row = session.exec(statement).first()
+    if row is None:
+        return Payability(None, None, UNKNOWN)
+    bill, agency, busy = row
+    answer = payability(session=session, bill=bill, on=on, offered_amount=offered_amount, in_flight=bool(busy))
+    return Payability(answer.bill, answer.amount, answer.reason, agency=agency)
 
 
 def _in_flight(session: Session, bill: Bill, ignoring_payment_id: int | None) -> bool:

@@ -106,8 +106,9 @@ def test_an_overdue_bill_costs_the_after_due_amount_on_every_channel(
 
     api = _start_in_the_app(client, runtime, BILAL, OVERDUE, "overdue")
     assert (api.status_code, api.json["amount"]) == (202, 150000)
-    with runtime.db.session() as fresh:
+    with runtime.db.session() as fresh:  # the one-statement read and the locking read agree
         assert payability_of(session=fresh, psid=OVERDUE, on=local_day()).reason == IN_FLIGHT
+        assert payability_of(session=fresh, psid=OVERDUE, on=local_day(), lock=True).reason == IN_FLIGHT
 
 
 def test_the_rule_names_each_reason(runtime: Runtime, demo: None) -> None:
@@ -121,3 +122,4 @@ def test_the_rule_names_each_reason(runtime: Runtime, demo: None) -> None:
         issued = unpaid.bill.issued_on if unpaid.bill else today
         assert payability_of(session=session, psid=UNPAID, on=issued - timedelta(days=1)).reason == NOT_ISSUED
         assert payability_of(session=session, psid="19999999999999999", on=today).reason == "unknown"
+        assert payability_of(session=session, psid=UNPAID, on=today, lock=True).payable

@@ -28,14 +28,15 @@ def test_a_menu_hop_costs_no_query_and_two_redis_round_trips(
     assert (cost.sql, cost.redis) == (0, 2), cost.statements
 
 
-def test_a_status_lookup_hop_costs_two_queries_and_two_redis_round_trips(
+def test_a_status_lookup_hop_costs_one_query_and_two_redis_round_trips(
         demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
     call = dial(AYESHA)
     call.send("2")
     with count_statements(runtime.db.engine) as cost:
         screen = call.send("DOM-2026-000001")
     assert screen.startswith("CON DOM-2026-000001") and "Under review" in screen
-    assert (cost.sql, cost.redis) == (2, 2), cost.statements
+    # the application with its service and agency code: one statement
+    assert (cost.sql, cost.redis) == (1, 2), cost.statements
 
 
 def test_listing_my_bills_costs_the_same_for_twelve_bills_as_for_one(
@@ -46,3 +47,14 @@ def test_listing_my_bills_costs_the_same_for_twelve_bills_as_for_one(
     assert "unpaid bills" in screen
     # the citizen, the unpaid bills, the agency codes: no query per bill
     assert (cost.sql, cost.redis) == (3, 2), cost.statements
+
+
+def test_a_bill_screen_costs_one_query_and_two_redis_round_trips(
+        demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
+    call = dial(AYESHA)
+    call.send("1")
+    with count_statements(runtime.db.engine) as cost:
+        screen = call.send("10000000000000001")
+    assert screen.startswith("CON ") and "1,500" in screen
+    # the bill, its agency and whether a payment is in flight: one statement
+    assert (cost.sql, cost.redis) == (1, 2), cost.statements
