@@ -116,7 +116,10 @@ def get_request(*, session: Session, tracking_number: str, viewer: Viewer, lock:
     query = select(ServiceRequest).where(ServiceRequest.tracking_number == number)
     if lock:
         query = query.with_for_update()
-    request = session.exec(query).first()
+    return _visible(session.exec(query).first(), viewer, number)
+
+
+def _visible(request: ServiceRequest | None, viewer: Viewer, number: str) -> ServiceRequest:
     if request is None or not viewer.may_see(request):
         raise ServiceRequestNotFound(f"No application {number}.")
     return request
@@ -212,10 +215,15 @@ class StatusView:
 
 
 def status_view(*, session: Session, request: ServiceRequest, language: str) -> StatusView:
-    # The service and its agency's code in one query: every status answer of every channel comes here.
+    # The service and its agency's code in one query.
     found = session.exec(select(Service, Agency.code).outerjoin(Agency, col(Agency.id) == request.agency_id)
                          .where(col(Service.id) == request.service_id)).first()
     service, agency_code = found if found is not None else (None, None)
+    return _status_view(request, service, agency_code, language)
+
+
+def _status_view(request: ServiceRequest, service: Service | None, agency_code: str | None,
+                 language: str) -> StatusView:
     due = format_date(request.sla_due_at)
     return StatusView(
         tracking_number=request.tracking_number,
@@ -255,6 +263,13 @@ def history_view(*, session: Session, request: ServiceRequest, language: str) ->
 
 
 def lookup_status(*, session: Session, tracking_number: str, viewer: Viewer, language: str) -> StatusView:
-    """The one answer to "where is my application?" for USSD, SMS and the API."""
-    request = get_request(session=session, tracking_number=tracking_number, viewer=viewer)
-    return status_view(session=session, request=request, language=language)
+    """The one answer to "where is my application?" for USSD, SMS and the API: the application, its service
+    and its agency's code in one query (every status answer of every channel comes here)."""
+    number = normalise_tracking_number(tracking_number)
+    found = session.exec(
+        select(ServiceRequest, Service, Agency.code)
+        .outerjoin(Service, col(Service.id) == ServiceRequest.service_id)
+        .outerjoin(Agency, col(Agency.id) == ServiceRequest.agency_id)
+        .where(ServiceRequest.tracking_number == number)).first()
+    request, service, agency_code = found if found is not None else (None, None, None)
+    return _status_view(_visible(request, viewer, number), service, agency_code, language)
