@@ -20,8 +20,7 @@ from sqlmodel import Session
 
 from app.applications.service import Viewer, lookup_status
 from app.bills.service import inquire_bill, inquiry_for, unpaid_bills_for
-from app.citizens.models import Citizen
-from app.citizens.service import find_by_msisdn, get_or_create_by_msisdn, set_language, set_sms_reminders
+from app.citizens.service import Caller, caller_by_msisdn, get_or_create_by_msisdn, set_language, set_sms_reminders
 from app.errors import DomainError
 from app.messages import text
 from app.messages.formatting import format_date, format_money
@@ -48,7 +47,7 @@ class Context:
     session: Session
     redis: Redis
     msisdn: str
-    citizen: Citizen | None
+    citizen: Caller | None  # who is texting, in brief; a command that changes the account loads it whole
     language: str
     region: str
     today: date
@@ -72,7 +71,7 @@ def handle(*, session: Session, redis: Redis, msisdn: str, body: str, today: dat
            default_language: str = "en", region: str = "PK") -> Result:
     """Answer one text from `msisdn` (E.164). Domain errors become their catalogue text."""
     parsed = parsing.parse(body)
-    citizen = find_by_msisdn(session=session, msisdn=msisdn, region=region) if msisdn.startswith("+") else None
+    citizen = caller_by_msisdn(session=session, msisdn=msisdn, region=region) if msisdn.startswith("+") else None
     language = parsed.language or (citizen.language if citizen else default_language)
     ctx = Context(session, redis, msisdn, citizen, language, region, today, wallets)
     handler = _HANDLERS.get(parsed.command, _unknown)
@@ -81,8 +80,8 @@ def handle(*, session: Session, redis: Redis, msisdn: str, body: str, today: dat
     except DomainError as exc:
         reply, kind = text(exc.message_key, ctx.language), REPLY
     if citizen is None and parsed.command in _MAY_REGISTER:
-        citizen = find_by_msisdn(session=session, msisdn=msisdn, region=region)
-    return Result(parsed.command, reply, citizen.id if citizen else None, kind)
+        citizen = caller_by_msisdn(session=session, msisdn=msisdn, region=region)
+    return Result(parsed.command, reply, citizen.citizen_id if citizen else None, kind)
 
 
 Reply = tuple[str | None, str]
@@ -91,7 +90,8 @@ Reply = tuple[str | None, str]
 def _status(ctx: Context, parsed: Parsed) -> Reply:
     if not parsed.argument:
         return text("sms.status_usage", ctx.language), REPLY
-    viewer = Viewer(citizen_id=ctx.citizen.id if ctx.citizen else None)  # a number without an account sees nothing
+    # a number without an account sees nothing
+    viewer = Viewer(citizen_id=ctx.citizen.citizen_id if ctx.citizen else None)
     view = lookup_status(session=ctx.session, tracking_number=parsed.argument, viewer=viewer, language=ctx.language)
     return view.render(ctx.language), REPLY
 
@@ -111,9 +111,9 @@ def _verify(ctx: Context, parsed: Parsed) -> Reply:
 
 
 def _bills(ctx: Context, parsed: Parsed) -> Reply:
-    if ctx.citizen is None or ctx.citizen.id is None:
+    if ctx.citizen is None:
         return text("error.citizen_not_found", ctx.language), REPLY
-    bills = unpaid_bills_for(session=ctx.session, citizen_id=ctx.citizen.id)
+    bills = unpaid_bills_for(session=ctx.session, citizen_id=ctx.citizen.citizen_id)
     if not bills:
         return text("sms.bills_none", ctx.language), REPLY
     lines = []
@@ -137,7 +137,7 @@ def _pay(ctx: Context, parsed: Parsed) -> Reply:
     bill = payability_of(session=ctx.session, psid=psid, on=ctx.today).raise_if_refused()
     inquiry = inquiry_for(session=ctx.session, bill=bill, on=ctx.today, language=ctx.language)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    pending = {"psid": inquiry.psid, "citizen_id": ctx.citizen.id if ctx.citizen else None, "wallet": wallet}
+    pending = {"psid": inquiry.psid, "citizen_id": ctx.citizen.citizen_id if ctx.citizen else None, "wallet": wallet}
     ctx.redis.set(_code_key(ctx.msisdn, code), json.dumps(pending), ex=PAY_CODE_TTL_SECONDS)
     reply = text("sms.pay_confirm", ctx.language, amount=format_money(inquiry.payable_now or 0, inquiry.currency),
                  agency=inquiry.agency_code, description=inquiry.description, psid=inquiry.psid, code=code)
@@ -166,19 +166,19 @@ def _lang(ctx: Context, parsed: Parsed) -> Reply:
     language = parsing.language_from(parsed.argument)
     if language is None:
         return text("sms.lang_usage", ctx.language), REPLY
-    citizen = ctx.citizen or get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
+    citizen = get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
     set_language(session=ctx.session, citizen=citizen, language=language)
     return text("sms.lang_set", language), REPLY
 
 
 def _stop(ctx: Context, parsed: Parsed) -> Reply:
-    citizen = ctx.citizen or get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
+    citizen = get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
     set_sms_reminders(session=ctx.session, citizen=citizen, enabled=False)
     return text("sms.stopped", ctx.language), REPLY
 
 
 def _start(ctx: Context, parsed: Parsed) -> Reply:
-    citizen = ctx.citizen or get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
+    citizen = get_or_create_by_msisdn(session=ctx.session, msisdn=ctx.msisdn, region=ctx.region)
     set_sms_reminders(session=ctx.session, citizen=citizen, enabled=True)
     return text("sms.started", ctx.language), REPLY
 
