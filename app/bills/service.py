@@ -134,14 +134,16 @@ def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Bill]:
 
 
 def list_bills(*, session: Session, citizen_id: int, status: str | None = None, before_id: int | None = None,
-               limit: int = 20) -> list[Bill]:
-    """A citizen's bills, newest first; `before_id` pages backwards."""
-    query = select(Bill).where(Bill.citizen_id == citizen_id)
+               limit: int = 20) -> list[tuple[Bill, Agency | None]]:
+    """A citizen's bills, newest first, each with its agency (one statement; while the caller holds the
+    pairs, `inquiry_for` finds each agency in the session without a query); `before_id` pages backwards."""
+    query = select(Bill, Agency).outerjoin(Agency, col(Agency.id) == Bill.agency_id).where(
+        Bill.citizen_id == citizen_id)
     if status:
         query = query.where(Bill.status == status)
     if before_id is not None:
         query = query.where(col(Bill.id) < before_id)
-    return list(session.exec(query.order_by(col(Bill.id).desc()).limit(limit)))
+    return [(bill, agency) for bill, agency in session.exec(query.order_by(col(Bill.id).desc()).limit(limit))]
 
 
 def _agency_bill(session: Session, psid: str, agency_id: int | None) -> Bill:
