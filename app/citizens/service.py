@@ -37,7 +37,7 @@ def find_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Citi
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is on the line, as a session starts: three columns, not a whole account."""
+    """Who is on the line (a USSD session, a text): three columns, not a whole account."""
 
     citizen_id: int
     language: str
@@ -45,8 +45,8 @@ class Caller:
 
 
 def caller_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Caller | None:
-    """`find_by_msisdn` for the start of every USSD session: one narrow Core row instead of an ORM object
-    (the lookup is a tenth of a hop's cost otherwise, issue 15)."""
+    """`find_by_msisdn` for the start of every USSD session and every inbound text: one narrow Core row
+    instead of an ORM object with its CNIC decrypted (a tenth of a USSD hop's cost otherwise, issue 15)."""
     number = normalise_msisdn(msisdn, region)
     statement = select(Citizen.id, Citizen.language, Citizen.pin_hash).where(Citizen.msisdn == number)
     row = session.connection().execute(statement).first()
