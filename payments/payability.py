@@ -8,9 +8,8 @@ amount, after it the surcharged one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -58,7 +57,7 @@ class Payability:
     reason: str | None
     # Loaded with the bill by `payability_of` and held here so the session's (weak) identity map keeps it:
     # the inquiry rendered next (`app.bills.service.inquiry_for`) then finds it without a query.
-    agency: Any = field(default=None, compare=False, repr=False)
+    agency: Agency | None = field(default=None, compare=False, repr=False)
 
     @property
     def payable(self) -> bool:
@@ -123,7 +122,7 @@ def payability_of(*, session: Session, psid: str, on: date, offered_amount: int 
         return Payability(None, None, UNKNOWN)
     bill, agency, busy = row
     answer = payability(session=session, bill=bill, on=on, offered_amount=offered_amount, in_flight=bool(busy))
-    return Payability(answer.bill, answer.amount, answer.reason, agency=agency)
+    return replace(answer, agency=agency)
 
 
 def _in_flight(session: Session, bill: Bill, ignoring_payment_id: int | None) -> bool:

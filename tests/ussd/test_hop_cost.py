@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from app.runtime import Runtime
 from tests.fixtures.ussd import AYESHA, UssdCall
 from tests.support import count_statements
@@ -28,14 +30,20 @@ def test_a_menu_hop_costs_no_query_and_two_redis_round_trips(
     assert (cost.sql, cost.redis) == (0, 2), cost.statements
 
 
-def test_a_status_lookup_hop_costs_one_query_and_two_redis_round_trips(
-        demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
+# The application with its service and agency code; the bill with its agency and whether a payment is in
+# flight: each answer is one statement.
+@pytest.mark.parametrize(("menu", "typed", "shown"), [
+    ("2", "DOM-2026-000001", ("CON DOM-2026-000001", "Under review")),
+    ("1", "10000000000000001", ("CON ", "1,500")),
+], ids=["status lookup", "bill screen"])
+def test_a_lookup_hop_costs_one_query_and_two_redis_round_trips(
+        demo: None, runtime: Runtime, dial: Callable[..., UssdCall], menu: str, typed: str,
+        shown: tuple[str, str]) -> None:
     call = dial(AYESHA)
-    call.send("2")
+    call.send(menu)
     with count_statements(runtime.db.engine) as cost:
-        screen = call.send("DOM-2026-000001")
-    assert screen.startswith("CON DOM-2026-000001") and "Under review" in screen
-    # the application with its service and agency code: one statement
+        screen = call.send(typed)
+    assert screen.startswith(shown[0]) and shown[1] in screen
     assert (cost.sql, cost.redis) == (1, 2), cost.statements
 
 
@@ -47,14 +55,3 @@ def test_listing_my_bills_costs_the_same_for_twelve_bills_as_for_one(
     assert "unpaid bills" in screen
     # the citizen, the unpaid bills, the agency codes: no query per bill
     assert (cost.sql, cost.redis) == (3, 2), cost.statements
-
-
-def test_a_bill_screen_costs_one_query_and_two_redis_round_trips(
-        demo: None, runtime: Runtime, dial: Callable[..., UssdCall]) -> None:
-    call = dial(AYESHA)
-    call.send("1")
-    with count_statements(runtime.db.engine) as cost:
-        screen = call.send("10000000000000001")
-    assert screen.startswith("CON ") and "1,500" in screen
-    # the bill, its agency and whether a payment is in flight: one statement
-    assert (cost.sql, cost.redis) == (1, 2), cost.statements
