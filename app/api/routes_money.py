@@ -22,7 +22,7 @@ from app.api.schemas.citizen import (
     WalletsOut,
 )
 from app.api.schemas.common import PageQuery, Psid, Reference
-from app.api.views import bill_out, bill_view_out, payment_out
+from app.api.views import bill_view_out, payment_out
 from app.bills.service import inquire_bill, list_bills
 from app.errors import DomainError, IdempotencyKeyRequired
 from app.errors_http import domain_problem, request_language
@@ -43,12 +43,10 @@ _IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 def list_my_bills(query: BillsQuery) -> BillPage:
     runtime, me, language = current(), citizen_id(), request_language()
     with runtime.db.reading() as session:
-        found = list_bills(session=session, citizen_id=me, status=query.status,  # bills with their agencies
-                           before_id=cursor_int(query.cursor), limit=query.limit + 1)
-        rows, next_cursor = page(found, query.limit, key=lambda pair: (pair[0].id,))
-        today = runtime.today()
-        return BillPage(items=[bill_out(session, bill, language, me, today) for bill, _agency in rows],
-                        next_cursor=next_cursor)
+        found = list_bills(session=session, citizen_id=me, on=runtime.today(), language=language,
+                           status=query.status, before_id=cursor_int(query.cursor), limit=query.limit + 1)
+    rows, next_cursor = page(found, query.limit, key=lambda pair: (pair[0],))
+    return BillPage(items=[bill_view_out(inquiry, me) for _id, inquiry in rows], next_cursor=next_cursor)
 
 
 @operation(bp, "GET", "/bills/<psid>", summary="Look up any bill by PSID", tag=BILLS, auth="citizen",

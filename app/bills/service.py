@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any, Protocol
 
+from sqlalchemy import select as columns_of
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.bills.models import BILL_KINDS, BLOCKED, PAID, UNPAID, Bill
 from app.bills.psid import PSID_LENGTH, normalise_psid
-from app.catalogue.models import Agency
+from app.catalogue.models import Agency, name_in
 from app.errors import AlreadyExists, BillAlreadyPaid, BillNotFound, ValidationFailed
 from app.messages import text
 from app.messages.formatting import format_date, format_money
@@ -37,12 +39,27 @@ def get_bill(*, session: Session, psid: str, lock: bool = False) -> Bill:
     return bill
 
 
-def amount_payable_on(bill: Bill, on: date) -> int:
+class BillTerms(Protocol):
+    """What pricing and describing a bill reads: a `Bill`, or a row of those columns."""
+
+    psid: str
+    kind: str
+    description: str
+    status: str
+    currency: str
+    due_date: date
+    amount_within_due: int
+    amount_after_due: int
+    paid_at: datetime | None
+    citizen_id: int | None
+
+
+def amount_payable_on(bill: BillTerms, on: date) -> int:
     """The price of a bill on a day: within the due date (inclusive) the base amount, after it the surcharged one."""
     return bill.amount_within_due if on <= bill.due_date else bill.amount_after_due
 
 
-def is_overdue(bill: Bill, on: date) -> bool:
+def is_overdue(bill: BillTerms, on: date) -> bool:
     """An unpaid bill past its due date (it now costs the after-due amount)."""
     return bill.status == UNPAID and on > bill.due_date
 
@@ -89,15 +106,17 @@ def inquire_bill(*, session: Session, psid: str, on: date, language: str = "en")
 
 
 def inquiry_for(*, session: Session, bill: Bill, on: date, language: str = "en") -> BillInquiry:
-    day = on
     agency = session.get(Agency, bill.agency_id)
+    return _inquiry(bill, agency.code if agency else "", agency.name_in(language) if agency else "", on)
+
+
+def _inquiry(bill: BillTerms, agency_code: str, agency_name: str, on: date) -> BillInquiry:
     return BillInquiry(
-        psid=bill.psid, agency_code=agency.code if agency else "",
-        agency_name=agency.name_in(language) if agency else "", kind=bill.kind, description=bill.description,
-        status=bill.status, currency=bill.currency, due_date=bill.due_date,
+        psid=bill.psid, agency_code=agency_code, agency_name=agency_name, kind=bill.kind,
+        description=bill.description, status=bill.status, currency=bill.currency, due_date=bill.due_date,
         amount_within_due=bill.amount_within_due, amount_after_due=bill.amount_after_due,
-        payable_now=amount_payable_on(bill, day) if bill.status == UNPAID else None,
-        is_overdue=is_overdue(bill, day),
+        payable_now=amount_payable_on(bill, on) if bill.status == UNPAID else None,
+        is_overdue=is_overdue(bill, on),
         paid_at_text=format_date(bill.paid_at) if bill.paid_at else "",
         citizen_id=bill.citizen_id,
     )
@@ -133,17 +152,26 @@ def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Bill]:
     return list(session.exec(query))
 
 
-def list_bills(*, session: Session, citizen_id: int, status: str | None = None, before_id: int | None = None,
-               limit: int = 20) -> list[tuple[Bill, Agency | None]]:
-    """A citizen's bills, newest first, each with its agency (one statement; while the caller holds the
-    pairs, `inquiry_for` finds each agency in the session without a query); `before_id` pages backwards."""
-    query = select(Bill, Agency).outerjoin(Agency, col(Agency.id) == Bill.agency_id).where(
-        Bill.citizen_id == citizen_id)
+# What a listed bill shows: its terms and its agency's code and names, read as columns (a page of ORM
+# objects cost twice the query itself).
+_LISTED: tuple[Any, ...] = (Bill.id, Bill.psid, Bill.kind, Bill.description, Bill.status, Bill.currency, Bill.due_date,
+                           Bill.amount_within_due, Bill.amount_after_due, Bill.paid_at, Bill.citizen_id,
+                           Agency.code, Agency.name_en, Agency.name_ur, Agency.name_ur_latn)
+
+
+def list_bills(*, session: Session, citizen_id: int, on: date, language: str = "en", status: str | None = None,
+               before_id: int | None = None, limit: int = 20) -> list[tuple[int, BillInquiry]]:
+    """A citizen's bills, newest first, as inquiries on day `on`, each with its id (the paging key);
+    one statement. `before_id` pages backwards."""
+    query = (columns_of(*_LISTED).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
+             .where(col(Bill.citizen_id) == citizen_id))
     if status:
-        query = query.where(Bill.status == status)
+        query = query.where(col(Bill.status) == status)
     if before_id is not None:
         query = query.where(col(Bill.id) < before_id)
-    return [(bill, agency) for bill, agency in session.exec(query.order_by(col(Bill.id).desc()).limit(limit))]
+    rows = session.execute(query.order_by(col(Bill.id).desc()).limit(limit))
+    return [(row.id, _inquiry(row, row.code or "", name_in(language, row.name_en or "", row.name_ur or "",
+                                                            row.name_ur_latn or ""), on)) for row in rows]
 
 
 def _agency_bill(session: Session, psid: str, agency_id: int | None) -> Bill:

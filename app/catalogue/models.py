@@ -12,9 +12,14 @@ class LocalisedNames(SQLModel):
     name_ur_latn: str = Field(default="", max_length=160)
 
     def name_in(self, language: str) -> str:
-        """The name in `language`, falling back to English where a translation is missing."""
-        by_language = {"en": self.name_en, "ur": self.name_ur, "ur-Latn": self.name_ur_latn}
-        return by_language.get(language) or self.name_en
+        return name_in(language, self.name_en, self.name_ur, self.name_ur_latn)
+
+
+def name_in(language: str, name_en: str, name_ur: str, name_ur_latn: str) -> str:
+    """The name in `language`, falling back to English where a translation is missing (also for names
+    read as plain columns, without loading the row as an object)."""
+    by_language = {"en": name_en, "ur": name_ur, "ur-Latn": name_ur_latn}
+    return by_language.get(language) or name_en
 
 
 class AgencyBase(LocalisedNames):
