@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 import jwt
 from sqlalchemy import update
@@ -71,6 +73,7 @@ class RefreshOutcome:
         return self.pair
 
 
+@lru_cache(maxsize=8)
 def _derive(secret: str) -> bytes:
     # A purpose-bound key: a leaked access-token key reveals nothing about other uses of SECRET_KEY.
     return hmac.new(secret.encode(), b"rabta-api-access-token-v1", hashlib.sha256).digest()
@@ -87,9 +90,32 @@ def issue_access_token(*, config: TokenConfig, citizen_id: int, family_id: str) 
     return jwt.encode(claims, config.signing_keys()[0], algorithm=ALGORITHM)
 
 
+# Tokens already verified by this process, with their expiry: a citizen's app sends the same token on
+# every call until it expires, and checking its signature and claims again was a tenth of a small request.
+# Keyed by the token and the keys that verified it, so a key change verifies afresh. Revocation is not
+# cached here: it is asked of Redis on every request.
+_verified: dict[tuple[str, tuple[bytes, ...]], tuple[AccessClaims, float]] = {}
+MAX_VERIFIED = 10_000
+
+
 def decode_access_token(*, config: TokenConfig, token: str) -> AccessClaims:
     """Verify with the current key, then the previous one; expired beats invalid."""
-    for key in config.signing_keys():
+    keys = tuple(config.signing_keys())
+    known = _verified.get((token, keys))
+    if known is not None:
+        claims, expires_at = known
+        if time.time() < expires_at:
+            return claims
+        raise TokenExpired("The access token has expired.")
+    verified = _verify(keys, token)
+    if len(_verified) >= MAX_VERIFIED:
+        _verified.clear()
+    _verified[(token, keys)] = verified
+    return verified[0]
+
+
+def _verify(keys: tuple[bytes, ...], token: str) -> tuple[AccessClaims, float]:
+    for key in keys:
         try:
             claims = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER,
                                 options={"require": ["exp", "iat", "sub", "iss"]})
@@ -99,7 +125,7 @@ def decode_access_token(*, config: TokenConfig, token: str) -> AccessClaims:
             continue
         except jwt.PyJWTError as exc:
             raise InvalidToken("The access token is not valid.") from exc
-        return _claims(claims)
+        return _claims(claims), float(claims["exp"])  # type: ignore[arg-type]
     raise InvalidToken("The access token is not valid.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import pytest
@@ -123,6 +124,19 @@ def test_an_expired_access_token_answers_token_expired(client: FlaskClient, runt
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401 and response.json["code"] == "token_expired"
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_token_already_accepted_still_expires_on_time(client: FlaskClient, runtime: Runtime, ayesha: SignedIn,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    config = token_config(runtime)
+    token = issue_access_token(config=TokenConfig(config.secret, None, access_ttl=60, refresh_ttl=60),
+                               citizen_id=ayesha.citizen_id, family_id="f")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=headers).json["id"] == ayesha.citizen_id  # verified, remembered
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401 and response.json["code"] == "token_expired"
 
 
 def test_missing_and_forged_tokens_are_refused(client: FlaskClient, runtime: Runtime, ayesha: SignedIn) -> None:
