@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.bills.models import BLOCKED, PAID, Bill
@@ -104,6 +105,14 @@ def payability(*, session: Session, bill: Bill | None, on: date, offered_amount:
     return Payability(bill, amount, None)
 
 
+# Statements built once: making one anew costs about as much as sending it (issue 15).
+_WITH_AGENCY_AND_IN_FLIGHT = (
+    select(Bill, Agency, select(Payment.id).where(col(Payment.active_bill_id) == Bill.id).exists())
+    .join(Agency, col(Agency.id) == Bill.agency_id, isouter=True).where(col(Bill.psid) == bindparam("psid")))
+_IN_FLIGHT = select(Payment.id).where(col(Payment.active_bill_id) == bindparam("bill_id"))
+_IN_FLIGHT_BUT = _IN_FLIGHT.where(col(Payment.id) != bindparam("payment_id"))
+
+
 def payability_of(*, session: Session, psid: str, on: date, offered_amount: int | None = None,
                   lock: bool = False) -> Payability:
     """`payability` by PSID (a malformed PSID raises InvalidPsid: it is not a question of payability).
@@ -114,10 +123,7 @@ def payability_of(*, session: Session, psid: str, on: date, offered_amount: int 
     if lock:
         bill = find_bill(session=session, psid=psid, lock=True)
         return payability(session=session, bill=bill, on=on, offered_amount=offered_amount)
-    in_flight = select(Payment.id).where(col(Payment.active_bill_id) == Bill.id).exists()
-    statement = (select(Bill, Agency, in_flight).join(Agency, col(Agency.id) == Bill.agency_id, isouter=True)
-                 .where(Bill.psid == normalise_psid(psid)))
-    row = session.exec(statement).first()
+    row = session.exec(_WITH_AGENCY_AND_IN_FLIGHT, params={"psid": normalise_psid(psid)}).first()
     if row is None:
         return Payability(None, None, UNKNOWN)
     bill, agency, busy = row
@@ -126,10 +132,11 @@ def payability_of(*, session: Session, psid: str, on: date, offered_amount: int 
 
 
 def _in_flight(session: Session, bill: Bill, ignoring_payment_id: int | None) -> bool:
-    query = select(Payment.id).where(col(Payment.active_bill_id) == bill.id)
-    if ignoring_payment_id is not None:
-        query = query.where(col(Payment.id) != ignoring_payment_id)
-    return session.exec(query).first() is not None
+    if ignoring_payment_id is None:
+        found = session.exec(_IN_FLIGHT, params={"bill_id": bill.id}).first()
+    else:
+        found = session.exec(_IN_FLIGHT_BUT, params={"bill_id": bill.id, "payment_id": ignoring_payment_id}).first()
+    return found is not None
 
 
 __all__ = ["ALREADY_PAID", "AMOUNT_MISMATCH", "IN_FLIGHT", "IS_BLOCKED", "NOT_ISSUED", "UNKNOWN", "Payability",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from app.applications.models import (
@@ -262,14 +262,17 @@ def history_view(*, session: Session, request: ServiceRequest, language: str) ->
             for event in history(session=session, request=request)]
 
 
+# Built once: making a statement anew costs about as much as sending it (issue 15).
+_BY_TRACKING_NUMBER = (select(ServiceRequest, Service, Agency.code)
+                       .outerjoin(Service, col(Service.id) == ServiceRequest.service_id)
+                       .outerjoin(Agency, col(Agency.id) == ServiceRequest.agency_id)
+                       .where(col(ServiceRequest.tracking_number) == bindparam("number")))
+
+
 def lookup_status(*, session: Session, tracking_number: str, viewer: Viewer, language: str) -> StatusView:
     """The one answer to "where is my application?" for USSD, SMS and the API: the application, its service
     and its agency's code in one query (every status answer of every channel comes here)."""
     number = normalise_tracking_number(tracking_number)
-    found = session.exec(
-        select(ServiceRequest, Service, Agency.code)
-        .outerjoin(Service, col(Service.id) == ServiceRequest.service_id)
-        .outerjoin(Agency, col(Agency.id) == ServiceRequest.agency_id)
-        .where(ServiceRequest.tracking_number == number)).first()
+    found = session.exec(_BY_TRACKING_NUMBER, params={"number": number}).first()
     request, service, agency_code = found if found is not None else (None, None, None)
     return _status_view(_visible(request, viewer, number), service, agency_code, language)
