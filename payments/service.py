@@ -10,9 +10,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import bindparam
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from app.bills.models import Bill
@@ -61,16 +64,33 @@ def start_payment(*, session: Session, psid: str, channel: str, wallet: str, tod
     payment = Payment(reference=new_reference(), bill_id=bill.id or 0, active_bill_id=bill.id,
                       citizen_id=citizen.id if citizen else None, msisdn=payer, channel=channel,
                       rail=RAIL_WALLET, provider=wallet, amount=amount, currency=bill.currency, status=INITIATED)
-    try:
-        with session.begin_nested():  # a lost race on the in-flight slot must not spoil the caller's transaction
-            session.add(payment)
-            session.flush()
-    except IntegrityError as exc:
-        raise PaymentInFlight("A payment for this bill is already in progress.") from exc
+    _insert_in_flight(session, payment)
     record_event(session, payment, "state_change", {"to": INITIATED, "channel": channel, "amount": payment.amount})
     record(session, PaymentStarted(payment.id or 0))
     record(session, PaymentMoved(RAIL_WALLET, channel, INITIATED))
     return payment
+
+
+_payments: Any = cast(Any, Payment).__table__
+# The in-flight slot (`active_bill_id` is unique) taken by the INSERT itself: a start that lost the race to
+# another one inserts nothing, and the caller's transaction stays usable without a SAVEPOINT round trip pair.
+_INSERT_IN_FLIGHT = {
+    postgres: insert(_payments).on_conflict_do_nothing(index_elements=["active_bill_id"]).returning(_payments.c.id)
+    for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))
+}
+
+
+def _insert_in_flight(session: Session, payment: Payment) -> None:
+    """Write `payment` and make it the session's persistent object (one Core statement, no ORM flush);
+    PaymentInFlight when another payment for the bill holds the slot."""
+    values = {column.name: getattr(payment, column.name) for column in _payments.columns if column.name != "id"}
+    statement = _INSERT_IN_FLIGHT[session.get_bind().dialect.name == "postgresql"]
+    payment_id = session.execute(statement, values).scalar()
+    if payment_id is None:
+        raise PaymentInFlight("A payment for this bill is already in progress.")
+    payment.id = int(payment_id)
+    make_transient_to_detached(payment)
+    session.add(payment)
 
 
 def _payer(session: Session, citizen_id: int | None, msisdn: str | None,

@@ -28,6 +28,6 @@ def test_starting_a_payment_has_a_fixed_cost(client: FlaskClient, runtime: Runti
     assert started.status_code == 202 and started.json["status"] == "initiated"
     with runtime.db.session() as session:
         assert len(session.exec(select(Payment)).all()) == 1
-    # bill (locked), in-flight check, payer, the payment in a savepoint, its event, the answer's PSID and
-    # agency; limits with revocation, the key claimed and answered, the charge job enqueued
-    assert (cost.sql, cost.redis) == (8, 4), cost.statements
+    # bill (locked), in-flight check, payer, the payment (taking the in-flight slot), its event, the answer's
+    # PSID and agency; limits with revocation, the key claimed and answered, the charge job enqueued
+    assert (cost.sql, cost.redis) == (6, 4), cost.statements
