@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.errors import BillAlreadyPaid, Conflict, ValidationFailed
 from payments.events import record_event
 from payments.models import INITIATED, ONEBILL_PROVIDER, RAIL_ONEBILL, Payment
 from payments.payability import payability_of
-from payments.service import new_reference
+from payments.service import insert_payment_once, new_reference
 from payments.settlement import SETTLED, settle_payment
 
 
@@ -56,12 +55,8 @@ def record_bank_payment(*, session: Session, psid: str, tran_auth_id: str, amoun
     payment = Payment(reference=new_reference(), bill_id=bill.id or 0, citizen_id=None, msisdn=None,
                       channel="bank", rail=RAIL_ONEBILL, provider=ONEBILL_PROVIDER, provider_reference=tran_auth_id,
                       amount=amount, currency=bill.currency, status=INITIATED)
-    try:
-        with session.begin_nested():
-            session.add(payment)
-            session.flush()
-    except IntegrityError as exc:  # the same tran_auth_id in a concurrent request
-        raise DuplicateTransaction("This tran_auth_id was used before.") from exc
+    if not insert_payment_once(session, payment, by_provider_reference=True):  # the same one, concurrently
+        raise DuplicateTransaction("This tran_auth_id was used before.")
     record_event(session, payment, "bank_payment", {"tran_auth_id": tran_auth_id, "bank": bank_mnemonic,
                                                     "amount": amount, "tran_date": tran_date.isoformat()})
     if settle_payment(session, payment) != SETTLED:

@@ -64,7 +64,8 @@ def start_payment(*, session: Session, psid: str, channel: str, wallet: str, tod
     payment = Payment(reference=new_reference(), bill_id=bill.id or 0, active_bill_id=bill.id,
                       citizen_id=citizen.id if citizen else None, msisdn=payer, channel=channel,
                       rail=RAIL_WALLET, provider=wallet, amount=amount, currency=bill.currency, status=INITIATED)
-    _insert_in_flight(session, payment)
+    if not insert_payment_once(session, payment):
+        raise PaymentInFlight("A payment for this bill is already in progress.")
     record_event(session, payment, "state_change", {"to": INITIATED, "channel": channel, "amount": payment.amount})
     record(session, PaymentStarted(payment.id or 0))
     record(session, PaymentMoved(RAIL_WALLET, channel, INITIATED))
@@ -72,25 +73,34 @@ def start_payment(*, session: Session, psid: str, channel: str, wallet: str, tod
 
 
 _payments: Any = cast(Any, Payment).__table__
-# The in-flight slot (`active_bill_id` is unique) taken by the INSERT itself: a start that lost the race to
-# another one inserts nothing, and the caller's transaction stays usable without a SAVEPOINT round trip pair.
-_INSERT_IN_FLIGHT = {
-    postgres: insert(_payments).on_conflict_do_nothing(index_elements=["active_bill_id"]).returning(_payments.c.id)
-    for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))
-}
 
 
-def _insert_in_flight(session: Session, payment: Payment) -> None:
-    """Write `payment` and make it the session's persistent object (one Core statement, no ORM flush);
-    PaymentInFlight when another payment for the bill holds the slot."""
+def _insert_once(unique: str, *columns: str) -> dict[bool, Any]:
+    """INSERT ... ON CONFLICT (`columns`) DO NOTHING RETURNING id, for SQLite (False) and PostgreSQL (True)."""
+    return {postgres: insert(_payments).on_conflict_do_nothing(index_elements=[unique, *columns])
+            .returning(_payments.c.id) for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))}
+
+
+# A unique index decides, in the INSERT itself: the in-flight slot (`active_bill_id`) of a wallet payment, the
+# bank's `tran_auth_id` of a 1Bill one. The loser inserts nothing and its transaction stays usable, without a
+# SAVEPOINT round trip pair around an ORM flush.
+_IN_FLIGHT_SLOT = _insert_once("active_bill_id")
+_PROVIDER_REFERENCE = _insert_once("provider", "provider_reference")
+
+
+def insert_payment_once(session: Session, payment: Payment, *, by_provider_reference: bool = False) -> bool:
+    """Write `payment` (one Core statement) and make it the session's persistent object; False, writing
+    nothing, when another payment holds its in-flight slot (or, `by_provider_reference`, has the same
+    provider reference)."""
     values = {column.name: getattr(payment, column.name) for column in _payments.columns if column.name != "id"}
-    statement = _INSERT_IN_FLIGHT[session.get_bind().dialect.name == "postgresql"]
-    payment_id = session.execute(statement, values).scalar()
+    statements = _PROVIDER_REFERENCE if by_provider_reference else _IN_FLIGHT_SLOT
+    payment_id = session.execute(statements[session.get_bind().dialect.name == "postgresql"], values).scalar()
     if payment_id is None:
-        raise PaymentInFlight("A payment for this bill is already in progress.")
+        return False
     payment.id = int(payment_id)
     make_transient_to_detached(payment)
     session.add(payment)
+    return True
 
 
 def _payer(session: Session, citizen_id: int | None, msisdn: str | None,

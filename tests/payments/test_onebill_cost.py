@@ -31,4 +31,4 @@ def test_a_payment_has_a_fixed_cost(client: FlaskClient, demo: None, runtime: Ru
     assert session.exec(select(Bill).where(Bill.psid == AYESHA_CHALLAN)).one().status == "paid"
     # bill (locked), duplicate and in-flight checks, the payment and its events, the settlement's two
     # compare-and-set updates, the receipt notification; the rate limits, then the outbox kick after commit
-    assert (cost.sql, cost.redis) == (14, 4), cost.statements
+    assert (cost.sql, cost.redis) == (12, 4), cost.statements
