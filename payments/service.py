@@ -23,7 +23,7 @@ from app.bus import Event, record
 from app.catalogue.models import Agency
 from app.citizens.identity import normalise_msisdn
 from app.citizens.models import Citizen
-from app.citizens.service import find_by_msisdn
+from app.citizens.service import caller_by_msisdn
 from app.errors import CitizenNotFound, PaymentInFlight, PaymentNotFound, ValidationFailed
 from app.messages import text
 from app.messages.formatting import format_money
@@ -60,9 +60,9 @@ def start_payment(*, session: Session, psid: str, channel: str, wallet: str, tod
     # Row lock: starts for one bill queue up on PostgreSQL (SQLite's BEGIN IMMEDIATE serialises them).
     answer = payability_of(session=session, psid=psid, on=today, lock=True)
     bill, amount = answer.raise_if_refused(), answer.amount or 0
-    citizen, payer = _payer(session, citizen_id, msisdn, region)
+    payer_id, payer = _payer(session, citizen_id, msisdn, region)
     payment = Payment(reference=new_reference(), bill_id=bill.id or 0, active_bill_id=bill.id,
-                      citizen_id=citizen.id if citizen else None, msisdn=payer, channel=channel,
+                      citizen_id=payer_id, msisdn=payer, channel=channel,
                       rail=RAIL_WALLET, provider=wallet, amount=amount, currency=bill.currency, status=INITIATED)
     if not insert_payment_once(session, payment):
         raise PaymentInFlight("A payment for this bill is already in progress.")
@@ -103,19 +103,24 @@ def insert_payment_once(session: Session, payment: Payment, *, by_provider_refer
     return True
 
 
-def _payer(session: Session, citizen_id: int | None, msisdn: str | None,
-           region: str) -> tuple[Citizen | None, str]:
-    """The wallet to charge: the number given, else the citizen's own number."""
-    citizen = session.get(Citizen, citizen_id) if citizen_id is not None else None
-    if citizen_id is not None and citizen is None:
+_PAYER = select(Citizen.id, Citizen.msisdn).where(col(Citizen.id) == bindparam("citizen_id"))
+
+
+def _payer(session: Session, citizen_id: int | None, msisdn: str | None, region: str) -> tuple[int | None, str]:
+    """The citizen paying (if known) and the wallet to charge: the number given, else the citizen's own."""
+    own = session.execute(_PAYER, {"citizen_id": citizen_id}).first() if citizen_id is not None else None
+    if citizen_id is not None and own is None:
         raise CitizenNotFound("No such citizen.")
     if msisdn:
         number = normalise_msisdn(msisdn, region)
-        return citizen or find_by_msisdn(session=session, msisdn=number, region=region), number
-    if citizen is None:
+        if own is not None:
+            return own.id, number
+        caller = caller_by_msisdn(session=session, msisdn=number, region=region)
+        return (caller.citizen_id if caller else None), number
+    if own is None:
         raise ValidationFailed("A wallet payment needs the payer's mobile number.",
                                field_errors={"msisdn": "required"})
-    return citizen, citizen.msisdn
+    return own.id, own.msisdn
 
 
 def get_payment(*, session: Session, reference: str, citizen_id: int | None = None) -> Payment:
