@@ -50,9 +50,9 @@ def install(app: Flask, runtime: Runtime) -> None:
 
 
 def _start_request() -> None:
-    incoming = request.headers.get(request_id.HEADER)
-    trusted = current().settings.TRUSTED_PROXY_COUNT > 0 and request_id.acceptable(incoming)
-    g.rabta_request_id = incoming if trusted and incoming else request_id.new()
+    # Read only behind a trusted proxy: werkzeug answers an absent header by raising (and catching) a KeyError.
+    incoming = request.headers.get(request_id.HEADER) if current().settings.TRUSTED_PROXY_COUNT > 0 else None
+    g.rabta_request_id = incoming if incoming and request_id.acceptable(incoming) else request_id.new()
     g.rabta_request_token = request_id.set_current(g.rabta_request_id)
     g.rabta_started = time.perf_counter()
 
