@@ -18,7 +18,14 @@ from app.messages import text
 from app.runtime import Runtime
 from sms import commands
 from sms.providers.base import InboundText
-from sms.service import e164, record_inbound, record_reply, send_sms, set_inbound_command
+from sms.service import (
+    e164,
+    record_inbound,
+    record_inbound_and_reply,
+    record_reply,
+    send_sms,
+    set_inbound_command,
+)
 from sms.throttle import inbound_count
 
 log = logging.getLogger("rabta.sms")
@@ -50,6 +57,25 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
         # Questions only read: answer them without SQLite's write lock, then record briefly.
         with runtime.db.reading() as session:
             result = _answer(runtime, session, msisdn, inbound.body)
+    if result is not None and result.reply is not None and reply_inline:
+        return _record_answered(runtime, inbound, msisdn, result)
+    return _record_then_answer(runtime, inbound, msisdn, result, reply_inline)
+
+
+def _record_answered(runtime: Runtime, inbound: InboundText, msisdn: str, result: commands.Result) -> str | None:
+    """A question answered before it was recorded, its reply going back in the HTTP response: the text and
+    the reply are recorded together (one statement on PostgreSQL)."""
+    with runtime.db.transaction() as session:
+        recorded = record_inbound_and_reply(session=session, inbound=inbound, msisdn=msisdn, command=result.command,
+                                            citizen_id=result.citizen_id, reply=result.reply or "", kind=result.kind)
+    if recorded is None:
+        log.info("duplicate %s callback %s ignored", inbound.provider, inbound.provider_message_id)
+        return None
+    return result.reply
+
+
+def _record_then_answer(runtime: Runtime, inbound: InboundText, msisdn: str, result: commands.Result | None,
+                        reply_inline: bool) -> str | None:
     with runtime.db.transaction() as session:
         inbound_id = record_inbound(session=session, inbound=inbound, msisdn=msisdn,
                                     command=result.command if result else "",
