@@ -75,9 +75,9 @@ def start_payment(*, session: Session, psid: str, channel: str, wallet: str, tod
 _payments: Any = cast(Any, Payment).__table__
 
 
-def _insert_once(unique: str, *columns: str) -> dict[bool, Any]:
-    """INSERT ... ON CONFLICT (`columns`) DO NOTHING RETURNING id, for SQLite (False) and PostgreSQL (True)."""
-    return {postgres: insert(_payments).on_conflict_do_nothing(index_elements=[unique, *columns])
+def _insert_once(*unique: str) -> dict[bool, Any]:
+    """INSERT ... ON CONFLICT (`unique`) DO NOTHING RETURNING id, for SQLite (False) and PostgreSQL (True)."""
+    return {postgres: insert(_payments).on_conflict_do_nothing(index_elements=list(unique))
             .returning(_payments.c.id) for postgres, insert in ((False, sqlite_insert), (True, postgresql_insert))}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from redis import Redis
@@ -49,17 +50,14 @@ _INBOUND_ONCE = {
 }
 
 
-def _inbound_and_reply() -> Any:
+@lru_cache(maxsize=4)
+def _inbound_and_reply(text_columns: tuple[str, ...], reply_columns: tuple[str, ...]) -> Any:
     """PostgreSQL: the text's INSERT ... ON CONFLICT DO NOTHING RETURNING id as a data-modifying WITH, and
-    the reply's INSERT selecting that id (no id, a duplicate: no reply either). Parameters are prefixed
-    `text_` and `reply_`."""
+    the reply's INSERT selecting that id (no id, a duplicate: no reply either). Built once, for the columns
+    `_inbound_values` and `_reply_values` write; parameters are prefixed `text_` and `reply_`."""
     def params(table: Any, prefix: str, columns: tuple[str, ...]) -> list[Any]:
         return [bindparam(f"{prefix}{name}", type_=table.c[name].type) for name in columns]
 
-    text_columns = ("provider", "provider_message_id", "msisdn", "to_number", "body", "link_id", "command",
-                    "citizen_id", "received_at")
-    reply_columns = ("to", "body", "kind", "citizen_id", "status", "provider", "provider_status", "segments",
-                     "encoding", "essential", "attempts", "sent_at", "created_at", "updated_at")
     text = (postgresql_insert(_inbound).values(dict(zip(text_columns, params(_inbound, "text_", text_columns),
                                                         strict=True)))
             .on_conflict_do_nothing(index_elements=["provider", "provider_message_id"])
@@ -67,8 +65,6 @@ def _inbound_and_reply() -> Any:
     reply = columns_of(*params(_table, "reply_", reply_columns), text.c.id)
     return _table.insert().from_select([*reply_columns, "in_reply_to"], reply).returning(_table.c.in_reply_to)
 
-
-_INBOUND_AND_REPLY = _inbound_and_reply()
 
 _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
@@ -189,10 +185,12 @@ def record_inbound_and_reply(*, session: Session, inbound: InboundText, msisdn: 
             record_reply(session=session, to=msisdn, body=reply, provider=inbound.provider, citizen_id=citizen_id,
                          in_reply_to=inbound_id, kind=kind)
         return inbound_id
-    values = {f"text_{key}": value for key, value in _inbound_values(inbound, msisdn, command, citizen_id).items()}
-    values.update({f"reply_{key}": value
-                   for key, value in _reply_values(msisdn, reply, inbound.provider, citizen_id, kind).items()})
-    inbound_id = session.execute(_INBOUND_AND_REPLY, values).scalar()
+    text = _inbound_values(inbound, msisdn, command, citizen_id)
+    answer = _reply_values(msisdn, reply, inbound.provider, citizen_id, kind)
+    statement = _inbound_and_reply(tuple(text), tuple(answer))
+    params = {**{f"text_{key}": value for key, value in text.items()},
+              **{f"reply_{key}": value for key, value in answer.items()}}
+    inbound_id = session.execute(statement, params).scalar()
     return int(inbound_id) if inbound_id is not None else None
 
 
