@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis import Redis, RedisError
-from redis.client import Pipeline
 
 from app import metrics
 from app.errors import RateLimited, ServiceUnavailable
+from app.redis_batch import Batch
 
 log = logging.getLogger("rabta.ratelimit")
 
@@ -42,19 +42,18 @@ def _window_key(limit: Limit, now: float) -> str:
 
 def count(redis: Redis, limits: Sequence[Limit]) -> list[int]:
     """Count one hit against every limit (one round trip) and return the running totals."""
-    pipe = redis.pipeline(transaction=False)
-    queue_hits(pipe, limits)
-    return totals(limits, pipe.execute())
+    batch = Batch(redis)
+    queue_hits(batch, limits)
+    return totals(limits, batch.execute())
 
 
-def queue_hits(pipe: Pipeline, limits: Sequence[Limit]) -> None:
-    """Queue one hit against every limit on the caller's pipeline (to share its round trip); the
+def queue_hits(batch: Batch, limits: Sequence[Limit]) -> None:
+    """Queue one hit against every limit on the caller's batch (to share its round trip); the
     first `2 * len(limits)` replies are the limits' (see `totals`)."""
     now = time.time()
     for limit in limits:
         key = _window_key(limit, now)
-        pipe.incr(key)
-        pipe.expire(key, limit.window_seconds + 5)
+        batch.incr(key).expire(key, limit.window_seconds + 5)
 
 
 def totals(limits: Sequence[Limit], replies: Sequence[object]) -> list[int]:
@@ -67,9 +66,9 @@ def peek(redis: Redis, limit: Limit) -> int:
     return int(value) if value else 0
 
 
-def queue_peek(pipe: Pipeline, limit: Limit) -> None:
-    """`peek` as one command on the caller's pipeline; its reply is the count (None: no hit yet)."""
-    pipe.get(_window_key(limit, time.time()))
+def queue_peek(batch: Batch, limit: Limit) -> None:
+    """`peek` as one command on the caller's batch; its reply is the count (None: no hit yet)."""
+    batch.get(_window_key(limit, time.time()))
 
 
 def retry_after(limit: Limit) -> int:
@@ -115,17 +114,17 @@ OUTAGE = _Outage()
 
 
 def enforce_or_fail_open(redis: Redis, limits: Sequence[Limit], *, fail_open_seconds: int,
-                         along: Callable[[Pipeline], None] | None = None) -> list[Any] | None:
+                         along: Callable[[Batch], None] | None = None) -> list[Any] | None:
     """`enforce`, but a Redis outage lets requests through for `fail_open_seconds`, then answers 503.
 
-    `along` queues the caller's own commands on the same pipeline (one round trip for both); their
+    `along` queues the caller's own commands on the same batch (one round trip for both); their
     replies are returned, or None when Redis did not answer."""
     try:
-        pipe = redis.pipeline(transaction=False)
-        queue_hits(pipe, limits)
+        batch = Batch(redis)
+        queue_hits(batch, limits)
         if along is not None:
-            along(pipe)
-        replies = pipe.execute()
+            along(batch)
+        replies = batch.execute()
     except RedisError as exc:
         down_for = OUTAGE.failed()
         if down_for > fail_open_seconds:

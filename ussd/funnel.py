@@ -1,10 +1,10 @@
 """Funnel figures per screen: arrivals, completions, back-outs, invalid inputs, timeouts, ends.
 
 Cheap to record: one Redis hash per UTC day, `HINCRBY screen|metric`, written in the
-same pipeline as the session itself. Kept for `RETENTION_DAYS`.
+same round trip as the session itself. Kept for `RETENTION_DAYS`.
 
 The durable log: every hop (its screens, events and the server's time for it) and every session end is
-also pushed, in the same pipeline, onto one Redis list (`LOG_KEY`); the analytics refresh job moves it in
+also pushed, in the same round trip, onto one Redis list (`LOG_KEY`); the analytics refresh job moves it in
 batches into the `ussd_hop` / `ussd_session` tables, so the hop itself never waits on the database.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from redis import Redis
-from redis.client import Pipeline
 
+from app.redis_batch import Batch
 from app.timeutil import today
 from ussd.store import PREFIX
 
@@ -31,14 +31,14 @@ LOG_KEY = f"{PREFIX}:log"
 LOG_MAX = 5_000_000  # a bound so a stopped refresh job cannot exhaust Redis (oldest entries dropped)
 
 
-def log_hop(pipe: Pipeline, session_id: str, screen: str, events: Iterable[tuple[str, str]], ms: int) -> None:
+def log_hop(pipe: Batch, session_id: str, screen: str, events: Iterable[tuple[str, str]], ms: int) -> None:
     """One hop for the durable funnel: the screen shown at its end, its events, the server's time."""
     entry = {"s": session_id, "t": int(time.time() * 1000), "sc": screen, "e": [list(e) for e in events], "ms": ms}
     pipe.lpush(LOG_KEY, json.dumps(entry, separators=(",", ":")))
     pipe.ltrim(LOG_KEY, 0, LOG_MAX - 1)
 
 
-def log_session_end(pipe: Pipeline, session_id: str, status: str, completed: bool, screen: str) -> None:
+def log_session_end(pipe: Batch, session_id: str, status: str, completed: bool, screen: str) -> None:
     entry = {"end": session_id, "t": int(time.time() * 1000), "st": status, "c": completed, "sc": screen}
     pipe.lpush(LOG_KEY, json.dumps(entry, separators=(",", ":")))
 
@@ -47,7 +47,7 @@ def day_key(day: date) -> str:
     return f"{PREFIX}:funnel:{day:%Y%m%d}"
 
 
-def record(pipe: Pipeline, events: Iterable[tuple[str, str]], day: date | None = None) -> None:
+def record(pipe: Batch, events: Iterable[tuple[str, str]], day: date | None = None) -> None:
     key = day_key(day or today())
     counted = False
     for screen, metric in events:

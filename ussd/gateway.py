@@ -2,7 +2,7 @@
 
 Channel-neutral: it takes a normalised request (session id, caller's number, the
 latest input) and returns a `Reply`; only `ussd.routes` knows Africa's Talking.
-Per hop: one GET of the session, the effects the journey needs, one pipelined
+Per hop: one GET of the session, the effects the journey needs, one batched (`app.redis_batch`)
 write of the session, the resume snapshot, the funnel counters and the hop's log entry.
 """
 
@@ -13,11 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from redis.client import Pipeline
-
 from app import metrics
 from app.messages.redaction import mask_entry
 from app.redaction import mask_text
+from app.redis_batch import Batch
 from app.timeutil import utcnow
 from ussd import funnel, store
 from ussd.effects import EFFECTS, Context
@@ -73,8 +72,8 @@ class Gateway:
         """The session's record (one GET); the adapter reads its own bookkeeping from `.channel`."""
         return store.load(self.context.redis, session_id)
 
-    def queue_load(self, pipe: Pipeline, session_id: str) -> None:
-        """`load` as one command on the adapter's pipeline (sharing a round trip); its reply goes to `loaded`."""
+    def queue_load(self, pipe: Batch, session_id: str) -> None:
+        """`load` as one command on the adapter's batch (sharing a round trip); its reply goes to `loaded`."""
         pipe.get(store.session_key(session_id))
 
     def loaded(self, raw: bytes | str | None) -> store.Record:
@@ -102,7 +101,7 @@ class Gateway:
         ran: list[tuple[str, str]] = []
         result, events = self._run_effects(result, ran)
         reply = render(result.state)
-        pipe = self.context.redis.pipeline(transaction=False)
+        pipe = Batch(self.context.redis)
         store.save(pipe, result.state, channel=channel(reply) if channel else None, ttl=self.session_ttl,
                    resume_window=self.resume_window)
         funnel.record(pipe, events)
@@ -156,7 +155,7 @@ class Gateway:
         completed = status == "Success" or bool(state and state.ended)
         if state is not None and not completed:
             events.append((state.screen, "timeout"))
-        pipe = redis.pipeline(transaction=False)
+        pipe = Batch(redis)
         funnel.record(pipe, events)
         funnel.log_session_end(pipe, session_id, status, completed, state.screen if state else "")
         pipe.execute()

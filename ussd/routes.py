@@ -23,6 +23,7 @@ from app import ratelimit
 from app.citizens.identity import mask_msisdn, normalise_msisdn
 from app.errors import InvalidPhoneNumber, RateLimited
 from app.ratelimit import Limit
+from app.redis_batch import Batch
 from app.runtime import current
 from app.webhook_edge import guard
 from app.webhooks import at_token_ok
@@ -93,7 +94,7 @@ def _limited_record(session_id: str, phone: str) -> Record:
     limits = [Limit("ussd_number", phone, settings.USSD_HOPS_PER_NUMBER_PER_MINUTE),
               Limit("ussd_session", hashlib.sha256(session_id.encode()).hexdigest()[:32],
                     settings.USSD_HOPS_PER_SESSION_PER_MINUTE)]
-    pipe = runtime.redis.pipeline(transaction=False)
+    pipe = Batch(runtime.redis)
     ratelimit.queue_hits(pipe, limits)
     runtime.ussd.queue_load(pipe, session_id)
     replies = pipe.execute()

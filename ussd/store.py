@@ -17,8 +17,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from redis import Redis
-from redis.client import Pipeline
 
+from app.redis_batch import Batch
 from ussd.engine import State
 from ussd.screens import HOME, RESUME, SCREENS, Prompt, is_visible
 
@@ -98,7 +98,7 @@ def snapshot_of(state: State) -> dict[str, Any] | None:
     return {"session_id": state.session_id, "screen": at, "stack": stack, "data": data}
 
 
-def save(pipe: Pipeline, state: State, *, channel: str | None, ttl: int, resume_window: int) -> None:
+def save(pipe: Batch, state: State, *, channel: str | None, ttl: int, resume_window: int) -> None:
     """Queue the writes for this hop on `pipe` (one round trip with the funnel counters)."""
     pipe.set(session_key(state.session_id), dumps(state, channel), ex=ttl)
     if state.screen == RESUME:

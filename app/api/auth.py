@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, request
-from redis.client import Pipeline
 
 from app.auth.agency_keys import authenticate_agency, looks_like_agency_key
 from app.auth.tokens import AccessClaims, TokenConfig, decode_access_token
 from app.catalogue.models import Agency
 from app.errors import DomainError, InvalidToken, Unauthorized
+from app.redis_batch import Batch
 from app.runtime import Runtime, current
 
 REVOKED_FAMILY_KEY = "rabta:api:revoked-family:{}"
@@ -77,8 +77,8 @@ class RevocationCheck:
             return None  # `authenticate` says why, in its own words
         return cls(token, claims)
 
-    def queue(self, pipe: Pipeline) -> None:
-        pipe.exists(REVOKED_FAMILY_KEY.format(self.claims.family_id))
+    def queue(self, batch: Batch) -> None:
+        batch.exists(REVOKED_FAMILY_KEY.format(self.claims.family_id))
 
     def answered(self, reply: object) -> None:
         self.revoked = bool(reply)
