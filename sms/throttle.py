@@ -11,6 +11,8 @@ import time
 
 from redis import Redis
 
+from app.redis_batch import Batch
+
 # KEYS[1] bucket; ARGV rate/s, capacity, wanted, now (s). Returns tokens granted (0..wanted).
 _TAKE_TOKENS = """
 local rate = tonumber(ARGV[1])
@@ -60,10 +62,7 @@ def inbound_count(redis: Redis, msisdn: str) -> int:
     """Count this message against the sender's hourly allowance and return the running total."""
     window = int(time.time()) // INBOUND_WINDOW_SECONDS
     key = f"rabta:sms:inbound:{msisdn}:{window}"
-    pipe = redis.pipeline()
-    pipe.incr(key)
-    pipe.expire(key, INBOUND_WINDOW_SECONDS)
-    count, _ = pipe.execute()
+    count, _ = Batch(redis).incr(key).expire(key, INBOUND_WINDOW_SECONDS).execute()
     return int(count)
 
 
