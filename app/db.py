@@ -173,6 +173,26 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def one_statement(self) -> Iterator[Session]:
+        """A write that is a single statement (an INSERT, or a data-modifying WITH doing several).
+
+        On PostgreSQL it runs in autocommit: a statement is atomic on its own, so BEGIN and COMMIT would be
+        two round trips for nothing (issue 15). Nothing here may record domain events (they are published
+        on commit, and there is none): use `transaction()` for anything more. SQLite uses `transaction()`."""
+        if self.is_sqlite:
+            with self.transaction() as session:
+                yield session
+            return
+        session = self.session()
+        try:
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            yield session
+            if take_events(session):
+                raise RuntimeError("one_statement() cannot publish domain events; use transaction()")
+        finally:
+            session.close()
+
     def dispose(self) -> None:
         if self._anchor is not None and self._anchor[0] == os.getpid():
             self._anchor[1].close()

@@ -64,8 +64,8 @@ def receive_text(runtime: Runtime, inbound: InboundText, *, reply_inline: bool) 
 
 def _record_answered(runtime: Runtime, inbound: InboundText, msisdn: str, result: commands.Result) -> str | None:
     """A question answered before it was recorded, its reply going back in the HTTP response: the text and
-    the reply are recorded together (one statement on PostgreSQL)."""
-    with runtime.db.transaction() as session:
+    the reply are recorded together (one statement on PostgreSQL, so no transaction around it)."""
+    with runtime.db.one_statement() as session:
         recorded = record_inbound_and_reply(session=session, inbound=inbound, msisdn=msisdn, command=result.command,
                                             citizen_id=result.citizen_id, reply=result.reply or "", kind=result.kind)
     if recorded is None:
