@@ -17,7 +17,7 @@ from redis import RedisError
 from sqlalchemy.exc import DBAPIError
 
 from app import metrics, ratelimit
-from app.bills.service import inquiry_for
+from app.bills.service import inquiry_of
 from app.errors import (
     BillAlreadyPaid,
     BillBlocked,
@@ -130,7 +130,7 @@ def onebill_inquiry() -> ResponseReturnValue:
             return jsonify(onebill.inquiry_answer(onebill.UNKNOWN_CONSUMER))
         held = answer.reason in (IS_BLOCKED, IN_FLIGHT)
         answer_body = onebill.inquiry_answer(
-            onebill.BLOCKED_CONSUMER if held else onebill.OK, inquiry_for(session=session, bill=bill, on=today),
+            onebill.BLOCKED_CONSUMER if held else onebill.OK, inquiry_of(bill, today),
             blocked=held, billing_month=bill.billing_month,
             paid_on=bill.paid_at, paid_amount=bill.paid_amount,
             tran_auth_id=settling_reference(session=session, payment_id=bill.settled_by_payment_id))

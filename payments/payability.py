@@ -8,15 +8,17 @@ amount, after it the surcharged one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, select
 
 from app.bills.models import BLOCKED, PAID, Bill
 from app.bills.psid import normalise_psid
-from app.bills.service import amount_payable_on, find_bill
+from app.bills.service import BILL_ROW, BillTerms, amount_payable_on, find_bill
 from app.catalogue.models import Agency
 from app.errors import (
     BillAlreadyPaid,
@@ -49,16 +51,23 @@ _DETAILS = {
 }
 
 
+class PayableTerms(BillTerms, Protocol):
+    """What the rule reads of a bill: a `Bill` (locked, about to pay) or a `BILL_ROW` row (a screen, an inquiry)."""
+
+    id: int | None
+    issued_on: date
+
+
+B = TypeVar("B", bound=PayableTerms)
+
+
 @dataclass(frozen=True)
-class Payability:
+class Payability(Generic[B]):
     """The answer: `amount` is what paying on that day costs (None for an unknown bill)."""
 
-    bill: Bill | None
+    bill: B | None
     amount: int | None
     reason: str | None
-    # Loaded with the bill by `payability_of` and held here so the session's (weak) identity map keeps it:
-    # the inquiry rendered next (`app.bills.service.inquiry_for`) then finds it without a query.
-    agency: Agency | None = field(default=None, compare=False, repr=False)
 
     @property
     def payable(self) -> bool:
@@ -70,7 +79,7 @@ class Payability:
             return None
         return _ERRORS[self.reason](_DETAILS[self.reason])
 
-    def raise_if_refused(self) -> Bill:
+    def raise_if_refused(self) -> B:
         """The bill, when it can be paid; else the domain error that says why."""
         error = self.error
         if error is not None:
@@ -79,8 +88,8 @@ class Payability:
         return self.bill
 
 
-def payability(*, session: Session, bill: Bill | None, on: date, offered_amount: int | None = None,
-               ignoring_payment_id: int | None = None, in_flight: bool | None = None) -> Payability:
+def payability(*, session: Session, bill: B | None, on: date, offered_amount: int | None = None,
+               ignoring_payment_id: int | None = None, in_flight: bool | None = None) -> Payability[B]:
     """Whether `bill` can be paid on day `on` (the deployment's calendar date), on any rail.
 
     One payment at a time: while a wallet payment for the bill is in flight (`ignoring_payment_id`
@@ -107,31 +116,40 @@ def payability(*, session: Session, bill: Bill | None, on: date, offered_amount:
 
 # Statements built once: making one anew costs about as much as sending it (issue 15).
 _WITH_AGENCY_AND_IN_FLIGHT = (
-    select(Bill, Agency, select(Payment.id).where(col(Payment.active_bill_id) == Bill.id).exists())
+    columns_of(*BILL_ROW, select(Payment.id).where(col(Payment.active_bill_id) == Bill.id).exists().label("busy"))
     .join(Agency, col(Agency.id) == Bill.agency_id, isouter=True).where(col(Bill.psid) == bindparam("psid")))
 _IN_FLIGHT = select(Payment.id).where(col(Payment.active_bill_id) == bindparam("bill_id"))
 _IN_FLIGHT_BUT = _IN_FLIGHT.where(col(Payment.id) != bindparam("payment_id"))
 
 
+@overload
 def payability_of(*, session: Session, psid: str, on: date, offered_amount: int | None = None,
-                  lock: bool = False) -> Payability:
+                  lock: Literal[True]) -> Payability[Bill]: ...
+
+
+@overload
+def payability_of(*, session: Session, psid: str, on: date, offered_amount: int | None = None,
+                  lock: Literal[False] = False) -> Payability[Any]: ...
+
+
+def payability_of(*, session: Session, psid: str, on: date, offered_amount: int | None = None,
+                  lock: bool = False) -> Payability[Any]:
     """`payability` by PSID (a malformed PSID raises InvalidPsid: it is not a question of payability).
 
     Without `lock` (a screen, an inquiry) one statement reads the bill, its agency and whether a payment
-    is in flight. With `lock` (about to pay) the bill row is locked first and the in-flight question asked
-    after, so it sees every payment committed before the lock was granted."""
+    is in flight, as a `BILL_ROW` row (`app.bills.service.inquiry_of` renders it). With `lock` (about to
+    pay) the `Bill` row is locked first and the in-flight question asked after, so it sees every payment
+    committed before the lock was granted."""
     if lock:
         bill = find_bill(session=session, psid=psid, lock=True)
         return payability(session=session, bill=bill, on=on, offered_amount=offered_amount)
-    row = session.exec(_WITH_AGENCY_AND_IN_FLIGHT, params={"psid": normalise_psid(psid)}).first()
+    row = session.connection().execute(_WITH_AGENCY_AND_IN_FLIGHT, {"psid": normalise_psid(psid)}).first()
     if row is None:
         return Payability(None, None, UNKNOWN)
-    bill, agency, busy = row
-    answer = payability(session=session, bill=bill, on=on, offered_amount=offered_amount, in_flight=bool(busy))
-    return replace(answer, agency=agency)
+    return payability(session=session, bill=row, on=on, offered_amount=offered_amount, in_flight=bool(row.busy))
 
 
-def _in_flight(session: Session, bill: Bill, ignoring_payment_id: int | None) -> bool:
+def _in_flight(session: Session, bill: PayableTerms, ignoring_payment_id: int | None) -> bool:
     if ignoring_payment_id is None:
         found = session.exec(_IN_FLIGHT, params={"bill_id": bill.id}).first()
     else:

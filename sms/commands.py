@@ -19,7 +19,7 @@ from redis import Redis
 from sqlmodel import Session
 
 from app.applications.service import Viewer, lookup_status
-from app.bills.service import inquire_bill, inquiry_for, unpaid_bills_for
+from app.bills.service import inquire_bill, inquiry_for, inquiry_of, unpaid_bills_for
 from app.citizens.service import Caller, caller_by_msisdn, get_or_create_by_msisdn, set_language, set_sms_reminders
 from app.errors import DomainError
 from app.messages import text
@@ -135,7 +135,7 @@ def _pay(ctx: Context, parsed: Parsed) -> Reply:
     wallet = ctx.wallets.choose(wallet_word if wallet_word.lower() in ctx.wallets.names else None)
     # Refused up front (paid, blocked, a payment already in progress...), not after the code comes back.
     bill = payability_of(session=ctx.session, psid=psid, on=ctx.today).raise_if_refused()
-    inquiry = inquiry_for(session=ctx.session, bill=bill, on=ctx.today, language=ctx.language)
+    inquiry = inquiry_of(bill, ctx.today, ctx.language)
     code = f"{secrets.randbelow(1_000_000):06d}"
     pending = {"psid": inquiry.psid, "citizen_id": ctx.citizen.citizen_id if ctx.citizen else None, "wallet": wallet}
     ctx.redis.set(_code_key(ctx.msisdn, code), json.dumps(pending), ex=PAY_CODE_TTL_SECONDS)

@@ -19,7 +19,7 @@ from redis import Redis
 
 from app.applications.service import Viewer
 from app.applications.service import lookup_status as lookup
-from app.bills.service import amount_payable_on, inquiry_for, unpaid_bills_for
+from app.bills.service import amount_payable_on, inquiry_of, unpaid_bills_for
 from app.catalogue.service import agency_codes
 from app.citizens.identity import mask_cnic
 from app.citizens.pins import pin_required_to_pay, validate_new_pin
@@ -113,10 +113,9 @@ def load_bill(ctx: Context, state: State, effect: Effect) -> Outcome:
     try:
         with ctx.db.reading() as session:
             answer = payability_of(session=session, psid=str(effect.args["psid"]), on=today)
-            bill = answer.bill
-            inquiry = inquiry_for(session=session, bill=bill, on=today, language=lang) if bill else None
     except InvalidPsid:
         return Outcome(effect.task, "not_found")
+    inquiry = inquiry_of(answer.bill, today, lang) if answer.bill else None
     if inquiry is None or answer.reason == UNKNOWN:
         return Outcome(effect.task, "not_found")
     if answer.reason is not None:  # said up front, before any PIN is asked for

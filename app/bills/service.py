@@ -153,26 +153,32 @@ def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Bill]:
     return list(session.exec(query))
 
 
-# What a listed bill shows: its terms and its agency's code and names, read as columns (a page of ORM
-# objects cost twice the query itself).
-_LISTED: tuple[Any, ...] = (Bill.id, Bill.psid, Bill.kind, Bill.description, Bill.status, Bill.currency, Bill.due_date,
-                           Bill.amount_within_due, Bill.amount_after_due, Bill.paid_at, Bill.citizen_id,
-                           Agency.code, Agency.name_en, Agency.name_ur, Agency.name_ur_latn)
+# A bill as listings and inquiries read it: its terms and its agency's code and names, as plain columns
+# (select them with the agency outer-joined). ORM objects cost twice the query itself (issue 15).
+BILL_ROW: tuple[Any, ...] = (
+    Bill.id, Bill.psid, Bill.kind, Bill.description, Bill.status, Bill.currency, Bill.due_date,
+    Bill.amount_within_due, Bill.amount_after_due, Bill.paid_at, Bill.citizen_id, Bill.issued_on, Bill.billing_month,
+    Bill.paid_amount, Bill.settled_by_payment_id, Agency.code, Agency.name_en, Agency.name_ur, Agency.name_ur_latn)
+
+
+def inquiry_of(row: Any, on: date, language: str = "en") -> BillInquiry:
+    """`inquiry_for` of a `BILL_ROW` row: no query, its agency came with it."""
+    name = name_in(language, row.name_en or "", row.name_ur or "", row.name_ur_latn or "")
+    return _inquiry(row, row.code or "", name, on)
 
 
 def list_bills(*, session: Session, citizen_id: int, on: date, language: str = "en", status: str | None = None,
                before_id: int | None = None, limit: int = 20) -> list[tuple[int, BillInquiry]]:
     """A citizen's bills, newest first, as inquiries on day `on`, each with its id (the paging key);
     one statement. `before_id` pages backwards."""
-    query = (columns_of(*_LISTED).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
+    query = (columns_of(*BILL_ROW).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
              .where(col(Bill.citizen_id) == citizen_id))
     if status:
         query = query.where(col(Bill.status) == status)
     if before_id is not None:
         query = query.where(col(Bill.id) < before_id)
     rows = session.execute(query.order_by(col(Bill.id).desc()).limit(limit))
-    return [(row.id, _inquiry(row, row.code or "", name_in(language, row.name_en or "", row.name_ur or "",
-                                                            row.name_ur_latn or ""), on)) for row in rows]
+    return [(row.id, inquiry_of(row, on, language)) for row in rows]
 
 
 def _agency_bill(session: Session, psid: str, agency_id: int | None) -> Bill:
