@@ -19,7 +19,7 @@ from redis import Redis
 from sqlmodel import Session
 
 from app.applications.service import Viewer, lookup_status
-from app.bills.service import inquire_bill, inquiry_for, inquiry_of, unpaid_bills_for
+from app.bills.service import inquire_bill, inquiry_of, unpaid_bills_for
 from app.citizens.service import Caller, caller_by_msisdn, get_or_create_by_msisdn, set_language, set_sms_reminders
 from app.errors import DomainError
 from app.messages import text
@@ -118,7 +118,7 @@ def _bills(ctx: Context, parsed: Parsed) -> Reply:
         return text("sms.bills_none", ctx.language), REPLY
     lines = []
     for bill in bills[:BILLS_LISTED]:
-        inquiry = inquiry_for(session=ctx.session, bill=bill, on=ctx.today, language=ctx.language)
+        inquiry = inquiry_of(bill, ctx.today, ctx.language)
         lines.append(text("sms.bills_item", ctx.language, agency=inquiry.agency_code, psid=bill.psid,
                           amount=format_money(inquiry.payable_now or 0, bill.currency),
                           due=format_date(bill.due_date)))

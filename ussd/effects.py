@@ -20,15 +20,14 @@ from redis import Redis
 from app.applications.service import Viewer
 from app.applications.service import lookup_status as lookup
 from app.bills.service import amount_payable_on, inquiry_of, unpaid_bills_for
-from app.catalogue.service import agency_codes
 from app.citizens.identity import mask_cnic
 from app.citizens.pins import pin_required_to_pay, validate_new_pin
 from app.citizens.service import (
+    account_and_cnic_linked,
     attempt_pin,
     caller_by_msisdn,
     change_pin,
     find_by_msisdn,
-    get_citizen,
     get_or_create_by_msisdn,
     register_citizen,
     set_language,
@@ -175,16 +174,16 @@ def _check_pin(ctx: Context, state: State, effect: Effect) -> Outcome | None:
 
 def my_bills(ctx: Context, state: State, effect: Effect) -> Outcome:
     with ctx.db.reading() as session:
-        citizen = (get_citizen(session=session, citizen_id=state.citizen_id) if state.citizen_id
-                   else find_by_msisdn(session=session, msisdn=state.phone, region=ctx.region))
-        if citizen is None:
+        account = account_and_cnic_linked(session=session, citizen_id=state.citizen_id, msisdn=state.phone,
+                                          region=ctx.region)
+        if account is None:
             return Outcome(effect.task, "no_account")
-        bills = unpaid_bills_for(session=session, citizen_id=citizen.id or 0)[:MAX_LISTED_BILLS]
-        codes, today = agency_codes(session=session), ctx.today()
-        # The list shows what each costs today; whether it can be paid now is asked when one is chosen.
-        items = [{"value": bill.psid, "agency": codes.get(bill.agency_id, ""), "description": bill.description,
-                  "amount": format_money(amount_payable_on(bill, today), bill.currency)} for bill in bills]
-        has_cnic = bool(citizen.cnic)
+        citizen_id, has_cnic = account
+        bills = unpaid_bills_for(session=session, citizen_id=citizen_id)[:MAX_LISTED_BILLS]
+    today = ctx.today()
+    # The list shows what each costs today; whether it can be paid now is asked when one is chosen.
+    items = [{"value": bill.psid, "agency": bill.code or "", "description": bill.description,
+              "amount": format_money(amount_payable_on(bill, today), bill.currency)} for bill in bills]
     if items:
         return Outcome(effect.task, "list", data={"bills": items})
     return Outcome(effect.task, "none" if has_cnic else "no_account", data={"bills": None})

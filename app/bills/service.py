@@ -146,13 +146,6 @@ def issue_bill(
     return bill
 
 
-def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Bill]:
-    """Unpaid bills of a citizen, newest due date first."""
-    query = (select(Bill).where(Bill.citizen_id == citizen_id, Bill.status == UNPAID)
-             .order_by(col(Bill.due_date).desc(), col(Bill.id).desc()))
-    return list(session.exec(query))
-
-
 # A bill as listings and inquiries read it: its terms and its agency's code and names, as plain columns
 # (select them with the agency outer-joined). ORM objects cost twice the query itself (issue 15).
 BILL_ROW: tuple[Any, ...] = (
@@ -165,6 +158,16 @@ def inquiry_of(row: Any, on: date, language: str = "en") -> BillInquiry:
     """`inquiry_for` of a `BILL_ROW` row: no query, its agency came with it."""
     name = name_in(language, row.name_en or "", row.name_ur or "", row.name_ur_latn or "")
     return _inquiry(row, row.code or "", name, on)
+
+
+_UNPAID_OF_CITIZEN = (columns_of(*BILL_ROW).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
+                      .where(col(Bill.citizen_id) == bindparam("citizen_id"), col(Bill.status) == UNPAID)
+                      .order_by(col(Bill.due_date).desc(), col(Bill.id).desc()))
+
+
+def unpaid_bills_for(*, session: Session, citizen_id: int) -> list[Any]:
+    """Unpaid bills of a citizen, newest due date first, as `BILL_ROW` rows (render with `inquiry_of`)."""
+    return list(session.connection().execute(_UNPAID_OF_CITIZEN, {"citizen_id": citizen_id}))
 
 
 def list_bills(*, session: Session, citizen_id: int, on: date, language: str = "en", status: str | None = None,

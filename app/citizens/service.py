@@ -49,6 +49,23 @@ class Caller:
 _CALLER = select(Citizen.id, Citizen.language, Citizen.pin_hash).where(col(Citizen.msisdn) == bindparam("msisdn"))
 
 
+_CNIC_LINKED = col(Citizen.cnic_hash).is_not(None)
+_ACCOUNT_BY_ID = select(Citizen.id, _CNIC_LINKED).where(col(Citizen.id) == bindparam("citizen_id"))
+_ACCOUNT_BY_MSISDN = select(Citizen.id, _CNIC_LINKED).where(col(Citizen.msisdn) == bindparam("msisdn"))
+
+
+def account_and_cnic_linked(*, session: Session, citizen_id: int | None, msisdn: str,
+                            region: str = "PK") -> tuple[int, bool] | None:
+    """The account (by id when the caller is known, else by number) and whether a CNIC is linked to it:
+    one narrow row, the CNIC itself never unsealed."""
+    if citizen_id is not None:
+        row = session.connection().execute(_ACCOUNT_BY_ID, {"citizen_id": citizen_id}).first()
+    else:
+        row = session.connection().execute(_ACCOUNT_BY_MSISDN,
+                                           {"msisdn": normalise_msisdn(msisdn, region)}).first()
+    return (row[0], bool(row[1])) if row is not None else None
+
+
 def caller_by_msisdn(*, session: Session, msisdn: str, region: str = "PK") -> Caller | None:
     """`find_by_msisdn` for the start of every USSD session and every inbound text: one narrow Core row
     instead of an ORM object with its CNIC decrypted (a tenth of a USSD hop's cost otherwise, issue 15)."""

@@ -53,5 +53,5 @@ def test_listing_my_bills_costs_the_same_for_twelve_bills_as_for_one(
     with count_statements(runtime.db.engine) as cost:
         screen = call.send("3")
     assert "unpaid bills" in screen
-    # the citizen, the unpaid bills, the agency codes: no query per bill
-    assert (cost.sql, cost.redis) == (3, 2), cost.statements
+    # the account (and whether a CNIC is linked), then the unpaid bills with their agencies: no query per bill
+    assert (cost.sql, cost.redis) == (2, 2), cost.statements
