@@ -9,9 +9,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Select, bindparam, update
 from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, select
 
@@ -174,14 +175,25 @@ def list_bills(*, session: Session, citizen_id: int, on: date, language: str = "
                before_id: int | None = None, limit: int = 20) -> list[tuple[int, BillInquiry]]:
     """A citizen's bills, newest first, as inquiries on day `on`, each with its id (the paging key);
     one statement. `before_id` pages backwards."""
-    query = (columns_of(*BILL_ROW).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
-             .where(col(Bill.citizen_id) == citizen_id))
+    params: dict[str, Any] = {"citizen_id": citizen_id, "limit": limit}
     if status:
-        query = query.where(col(Bill.status) == status)
+        params["status"] = status
     if before_id is not None:
-        query = query.where(col(Bill.id) < before_id)
-    rows = session.execute(query.order_by(col(Bill.id).desc()).limit(limit))
+        params["before_id"] = before_id
+    rows = session.connection().execute(_listing(bool(status), before_id is not None), params)
     return [(row.id, inquiry_of(row, on, language)) for row in rows]
+
+
+@cache
+def _listing(by_status: bool, paging: bool) -> Select[Any]:
+    """The listing statement, built once per shape (building one costs about as much as sending it)."""
+    query = (columns_of(*BILL_ROW).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
+             .where(col(Bill.citizen_id) == bindparam("citizen_id")))
+    if by_status:
+        query = query.where(col(Bill.status) == bindparam("status"))
+    if paging:
+        query = query.where(col(Bill.id) < bindparam("before_id"))
+    return query.order_by(col(Bill.id).desc()).limit(bindparam("limit"))
 
 
 def _agency_bill(session: Session, psid: str, agency_id: int | None) -> Bill:
