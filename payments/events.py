@@ -26,7 +26,7 @@ _INSERT_EVENT = cast(Any, PaymentEvent).__table__.insert()
 def record_event(session: Session, payment: Payment | None, kind: str, payload: dict[str, Any],
                  provider: str | None = None, provider_event_id: str | None = None) -> None:
     """Log an event now (a duplicate `provider_event_id` raises IntegrityError at once, as a flush did)."""
-    session.execute(_INSERT_EVENT, {
+    session.connection().execute(_INSERT_EVENT, {
         "payment_id": payment.id if payment else None,
         "provider": provider or (payment.provider if payment else "unknown"), "kind": kind,
         "provider_event_id": provider_event_id, "payload": scrub(payload), "created_at": utcnow()})

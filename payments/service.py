@@ -94,7 +94,8 @@ def insert_payment_once(session: Session, payment: Payment, *, by_provider_refer
     provider reference)."""
     values = {column.name: getattr(payment, column.name) for column in _payments.columns if column.name != "id"}
     statements = _PROVIDER_REFERENCE if by_provider_reference else _IN_FLIGHT_SLOT
-    payment_id = session.execute(statements[session.get_bind().dialect.name == "postgresql"], values).scalar()
+    connection = session.connection()
+    payment_id = connection.execute(statements[connection.dialect.name == "postgresql"], values).scalar()
     if payment_id is None:
         return False
     payment.id = int(payment_id)
@@ -108,7 +109,8 @@ _PAYER = select(Citizen.id, Citizen.msisdn).where(col(Citizen.id) == bindparam("
 
 def _payer(session: Session, citizen_id: int | None, msisdn: str | None, region: str) -> tuple[int | None, str]:
     """The citizen paying (if known) and the wallet to charge: the number given, else the citizen's own."""
-    own = session.execute(_PAYER, {"citizen_id": citizen_id}).first() if citizen_id is not None else None
+    # As Core on the session's connection (no autoflush: nothing in this unit of work changes a citizen).
+    own = session.connection().execute(_PAYER, {"citizen_id": citizen_id}).first() if citizen_id is not None else None
     if citizen_id is not None and own is None:
         raise CitizenNotFound("No such citizen.")
     if msisdn:
@@ -200,7 +202,7 @@ _PSID_AND_AGENCY = (select(Bill.psid, Agency.code).join(Agency, col(Agency.id) =
 
 
 def payment_view(*, session: Session, payment: Payment, language: str) -> PaymentView:
-    found = session.execute(_PSID_AND_AGENCY, {"bill_id": payment.bill_id}).first()
+    found = session.connection().execute(_PSID_AND_AGENCY, {"bill_id": payment.bill_id}).first()
     psid, agency_code = found if found is not None else ("", "")
     reason = text(f"payment.reason.{payment.failure_reason}", language) if payment.failure_reason else None
     return PaymentView(

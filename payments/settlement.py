@@ -75,7 +75,8 @@ def _compare_and_set(session: Session, table: Any, row: Any, row_id: int | None,
     object `row` (if any) then holds the new values as loaded ones. A Core statement: the ORM's bulk UPDATE
     with "fetch" synchronisation cost several times the statement itself (issue 15)."""
     session.flush()  # pending ORM changes first, as the ORM's own UPDATE would have done
-    moved = session.execute(table.update().where(table.c.id == row_id, condition).values(**values)).rowcount  # type: ignore[attr-defined]
+    statement = table.update().where(table.c.id == row_id, condition).values(**values)
+    moved = session.connection().execute(statement).rowcount
     if moved and row is not None:
         for key, value in values.items():
             set_committed_value(row, key, value)
