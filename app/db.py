@@ -162,34 +162,32 @@ class Database:
         display: anything that acts on what was shown (paying, deciding) re-reads it inside a write
         transaction. Writing here is a bug: PostgreSQL would make each write permanent at once.
         SQLite (a local file, no round trips) uses a deferred transaction as before."""
-        if self.is_sqlite:
-            with self.transaction(immediate=False) as session:
-                yield session
-            return
-        session = self.session()
-        try:
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        with self._autocommit(immediate=False) as session:
             yield session
-        finally:
-            session.close()
 
     @contextmanager
     def one_statement(self) -> Iterator[Session]:
         """A write that is a single statement (an INSERT, or a data-modifying WITH doing several).
 
         On PostgreSQL it runs in autocommit: a statement is atomic on its own, so BEGIN and COMMIT would be
-        two round trips for nothing (issue 15). Nothing here may record domain events (they are published
-        on commit, and there is none): use `transaction()` for anything more. SQLite uses `transaction()`."""
+        two round trips for nothing (issue 15); SQLite uses a transaction. Nothing here may record domain
+        events (they are published on commit, which autocommit has not): use `transaction()` for that."""
+        with self._autocommit(immediate=True) as session:
+            yield session
+            if take_events(session):
+                raise RuntimeError("one_statement() cannot publish domain events; use transaction()")
+
+    @contextmanager
+    def _autocommit(self, *, immediate: bool) -> Iterator[Session]:
+        """A session whose statements commit themselves on PostgreSQL; a `transaction()` on SQLite."""
         if self.is_sqlite:
-            with self.transaction() as session:
+            with self.transaction(immediate=immediate) as session:
                 yield session
             return
         session = self.session()
         try:
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             yield session
-            if take_events(session):
-                raise RuntimeError("one_statement() cannot publish domain events; use transaction()")
         finally:
             session.close()
 
