@@ -36,22 +36,14 @@ log = logging.getLogger("rabta.applications")
 class StatusFields(Protocol):
     """What an answer about an application reads of it: a `ServiceRequest`, or a row of those columns."""
 
-    @property
-    def tracking_number(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def citizen_id(self) -> int: ...
-    @property
-    def agency_id(self) -> int: ...
-    @property
-    def details(self) -> dict[str, Any]: ...
-    @property
-    def submitted_at(self) -> datetime: ...
-    @property
-    def sla_due_at(self) -> datetime: ...
-    @property
-    def last_changed_at(self) -> datetime: ...
+    tracking_number: str
+    status: str
+    citizen_id: int
+    agency_id: int
+    details: dict[str, Any]
+    submitted_at: datetime
+    sla_due_at: datetime
+    last_changed_at: datetime
 
 
 @dataclass(frozen=True)
