@@ -13,13 +13,11 @@ from datetime import date
 from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
 from sqlalchemy import bindparam
-from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, select
 
 from app.bills.models import BLOCKED, PAID, Bill
 from app.bills.psid import normalise_psid
-from app.bills.service import BILL_ROW, BillTerms, amount_payable_on, find_bill
-from app.catalogue.models import Agency
+from app.bills.service import BillTerms, amount_payable_on, bill_rows, find_bill
 from app.errors import (
     BillAlreadyPaid,
     BillBlocked,
@@ -116,8 +114,8 @@ def payability(*, session: Session, bill: B | None, on: date, offered_amount: in
 
 # Statements built once: making one anew costs about as much as sending it (issue 15).
 _WITH_AGENCY_AND_IN_FLIGHT = (
-    columns_of(*BILL_ROW, select(Payment.id).where(col(Payment.active_bill_id) == Bill.id).exists().label("busy"))
-    .join(Agency, col(Agency.id) == Bill.agency_id, isouter=True).where(col(Bill.psid) == bindparam("psid")))
+    bill_rows(select(Payment.id).where(col(Payment.active_bill_id) == Bill.id).exists().label("busy"))
+    .where(col(Bill.psid) == bindparam("psid")))
 _IN_FLIGHT = select(Payment.id).where(col(Payment.active_bill_id) == bindparam("bill_id"))
 _IN_FLIGHT_BUT = _IN_FLIGHT.where(col(Payment.id) != bindparam("payment_id"))
 

@@ -190,7 +190,7 @@ def record_inbound_and_reply(*, session: Session, inbound: InboundText, msisdn: 
     statement = _inbound_and_reply(tuple(text), tuple(answer))
     params = {**{f"text_{key}": value for key, value in text.items()},
               **{f"reply_{key}": value for key, value in answer.items()}}
-    inbound_id = session.execute(statement, params).scalar()
+    inbound_id = session.connection().execute(statement, params).scalar()
     return int(inbound_id) if inbound_id is not None else None
 
 

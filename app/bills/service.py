@@ -155,13 +155,18 @@ BILL_ROW: tuple[Any, ...] = (
     Bill.paid_amount, Bill.settled_by_payment_id, Agency.code, Agency.name_en, Agency.name_ur, Agency.name_ur_latn)
 
 
+def bill_rows(*more: Any) -> Select[Any]:
+    """SELECT `BILL_ROW` (and `more` columns) FROM bill with its agency outer-joined: add the WHERE."""
+    return columns_of(*BILL_ROW, *more).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
+
+
 def inquiry_of(row: Any, on: date, language: str = "en") -> BillInquiry:
     """`inquiry_for` of a `BILL_ROW` row: no query, its agency came with it."""
     name = name_in(language, row.name_en or "", row.name_ur or "", row.name_ur_latn or "")
     return _inquiry(row, row.code or "", name, on)
 
 
-_UNPAID_OF_CITIZEN = (columns_of(*BILL_ROW).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
+_UNPAID_OF_CITIZEN = (bill_rows()
                       .where(col(Bill.citizen_id) == bindparam("citizen_id"), col(Bill.status) == UNPAID)
                       .order_by(col(Bill.due_date).desc(), col(Bill.id).desc()))
 
@@ -187,8 +192,7 @@ def list_bills(*, session: Session, citizen_id: int, on: date, language: str = "
 @cache
 def _listing(by_status: bool, paging: bool) -> Select[Any]:
     """The listing statement, built once per shape (building one costs about as much as sending it)."""
-    query = (columns_of(*BILL_ROW).outerjoin(Agency, col(Agency.id) == Bill.agency_id)
-             .where(col(Bill.citizen_id) == bindparam("citizen_id")))
+    query = bill_rows().where(col(Bill.citizen_id) == bindparam("citizen_id"))
     if by_status:
         query = query.where(col(Bill.status) == bindparam("status"))
     if paging:
