@@ -1,6 +1,6 @@
 """Every HTTP-path benchmark of issue 15 in sequence, then one table: path, floor req/s, path req/s, ratio,
-target, verdict, p99s. Each benchmark measures its own floor right before its path (same wrk and
-gunicorn settings), so every ratio compares figures taken minutes apart, not hours.
+target, verdict, p99s. Each row alternates floor and path runs (same wrk and gunicorn settings, both servers
+up) and reports the median ratio of its rounds, so a slow minute on the machine cannot fake or hide a verdict.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python -m bench.all [--quick] [--only ussd,api,sms,1bill]

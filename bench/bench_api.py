@@ -30,11 +30,13 @@ from bench.harness import (
     add_options,
     app_env,
     banner,
+    compare,
     floor,
     json_post,
     load_from,
     measure,
     print_rows,
+    rounds_from,
     serve,
     server_from,
 )
@@ -110,17 +112,17 @@ def run(options: argparse.Namespace) -> list[Row]:
         runtime = _runtime(env)
         auth = {"Authorization": f"Bearer {_prepare(runtime)}"}
         bills = lambda threads, per_thread: [[Request("GET", "/api/v1/bills", auth)] * per_thread] * threads  # noqa: E731
-        with serve("bench.minimal_app:app", env, server) as base:
-            floor_get = floor(base, load, "GET")
-            floor_post = floor(base, load, "POST")
-        with serve("app.wsgi:app", env, server) as base:
-            # 20 bills on the page: the last one's PSID is in the body.
-            listed = measure("GET /api/v1/bills", base, bills, load,
-                             Expect(status=200, prefixes=("{",), contains=('"items"', "30000000000000016")))
-            paid = measure("POST /api/v1/payments", base, payments(runtime, auth), load,
-                           Expect(status=202, prefixes=("{",), contains=('"reference"',)))
+        # 20 bills on the page: the last one's PSID is in the body.
+        page = Expect(status=200, prefixes=("{",), contains=('"items"', "30000000000000016"))
+        accepted = Expect(status=202, prefixes=("{",), contains=('"reference"',))
+        pay, rounds = payments(runtime, auth), rounds_from(options)
+        with serve("bench.minimal_app:app", env, server) as bare, serve("app.wsgi:app", env, server) as base:
+            rows = [compare("GET /api/v1/bills", 0.5, lambda: floor(bare, load, "GET"),
+                            lambda hint: measure("GET /api/v1/bills", base, bills, load, page, hint), rounds),
+                    compare("POST /api/v1/payments", 0.3, lambda: floor(bare, load, "POST"),
+                            lambda hint: measure("POST /api/v1/payments", base, pay, load, accepted, hint), rounds)]
         runtime.db.dispose()
-    return [Row("GET /api/v1/bills", floor_get, listed, 0.5), Row("POST /api/v1/payments", floor_post, paid, 0.3)]
+    return rows
 
 
 def main() -> None:

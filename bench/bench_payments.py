@@ -46,12 +46,14 @@ from bench.harness import (
     add_options,
     app_env,
     banner,
+    compare,
     floor,
     gunicorn,
     json_post,
     load_from,
     measure,
     print_rows,
+    rounds_from,
     serve,
     server_from,
     split,
@@ -232,13 +234,14 @@ def run(options: argparse.Namespace) -> list[Row]:
         env = app_env(Path(folder), database_url, ONEBILL_USERNAME=USER, ONEBILL_PASSWORD=PASSWORD)
         runtime = make_runtime(env)
         inquiries, payments = onebill_requests(runtime)
-        with serve("bench.minimal_app:app", env, server) as url:
-            floor_post = floor(url, load, "POST")
-        with serve("app.wsgi:app", env, server) as url:
-            asked = measure("1Bill inquiry", url, inquiries, load, ONEBILL_OK)
-            paid = measure("1Bill payment", url, payments, load, ONEBILL_OK)
+        rounds = rounds_from(options)
+        with serve("bench.minimal_app:app", env, server) as bare, serve("app.wsgi:app", env, server) as url:
+            rows = [compare("1Bill inquiry", 0.5, lambda: floor(bare, load, "POST"),
+                            lambda hint: measure("1Bill inquiry", url, inquiries, load, ONEBILL_OK, hint), rounds),
+                    compare("1Bill payment", 0.3, lambda: floor(bare, load, "POST"),
+                            lambda hint: measure("1Bill payment", url, payments, load, ONEBILL_OK, hint), rounds)]
         runtime.db.dispose()
-    return [Row("1Bill inquiry", floor_post, asked, 0.5), Row("1Bill payment", floor_post, paid, 0.3)]
+    return rows
 
 
 def end_to_end_run(payments: int, payers: int, workers: int) -> dict[str, object]:

@@ -28,11 +28,13 @@ from bench.harness import (
     add_options,
     app_env,
     banner,
+    compare,
     floor,
     form_post,
     load_from,
     measure,
     print_rows,
+    rounds_from,
     serve,
     server_from,
 )
@@ -67,11 +69,10 @@ def run(options: argparse.Namespace) -> list[Row]:
         env = app_env(Path(tmp), url, PUBLIC_BASE_URL=PUBLIC, TWILIO_ACCOUNT_SID=TWILIO_SID,
                       TWILIO_AUTH_TOKEN=TWILIO_TOKEN, TWILIO_FROM=TWILIO_FROM)
         prepare(env)
-        with serve("bench.minimal_app:app", env, server) as base:
-            floor_post = floor(base, load, "POST")
-        with serve("app.wsgi:app", env, server) as base:
-            result = measure("SMS STATUS via /sms/twilio", base, status_texts, load, SMS_OK)
-    return [Row("SMS inbound STATUS (Twilio)", floor_post, result, 0.5)]
+        with serve("bench.minimal_app:app", env, server) as bare, serve("app.wsgi:app", env, server) as base:
+            return [compare("SMS inbound STATUS (Twilio)", 0.5, lambda: floor(bare, load, "POST"),
+                            lambda hint: measure("SMS STATUS via /sms/twilio", base, status_texts, load, SMS_OK, hint),
+                            rounds_from(options))]
 
 
 def main() -> None:

@@ -30,11 +30,13 @@ from bench.harness import (
     add_options,
     app_env,
     banner,
+    compare,
     floor,
     form_post,
     load_from,
     measure,
     print_rows,
+    rounds_from,
     serve,
     server_from,
 )
@@ -118,15 +120,17 @@ def run(options: argparse.Namespace) -> list[Row]:
         banner("USSD hop", server, load, url)
         env = app_env(Path(tmp), url, AT_WEBHOOK_TOKEN=token)
         _prepare(env)
-        with serve("bench.minimal_app:app", env, server) as base:
-            floor_64 = floor(base, load, "POST")
-            floor_4 = floor(base, light, "POST")
-        with serve("app.wsgi:app", env, server) as base:
+        rounds = rounds_from(options)
+        with serve("bench.minimal_app:app", env, server) as bare, serve("app.wsgi:app", env, server) as base:
             walk(base, token, options.show)
-            hop_64 = measure("USSD hop", base, ussd_requests(token), load, USSD_OK)
-            hop_4 = measure("USSD hop", base, ussd_requests(token), light, USSD_OK, hop_64.per_second)
-    return [Row("USSD hop", floor_64, hop_64, 0.6),
-            Row("USSD hop (latency)", floor_4, hop_4, 1.5, kind="p99")]
+            throughput = compare("USSD hop", 0.6, lambda: floor(bare, load, "POST"),
+                                 lambda hint: measure("USSD hop", base, ussd_requests(token), load, USSD_OK, hint),
+                                 rounds)
+            hint = throughput.result.per_second
+            latency = compare("USSD hop (latency)", 1.5, lambda: floor(bare, light, "POST"),
+                              lambda _hint: measure("USSD hop", base, ussd_requests(token), light, USSD_OK, hint),
+                              rounds, kind="p99")
+    return [throughput, latency]
 
 
 def add_ussd_options(parser: argparse.ArgumentParser) -> None:
