@@ -153,14 +153,26 @@ def _stale_in_flight(runtime: Runtime, older_than_seconds: int) -> list[int]:
         return [int(i) for i in session.exec(query) if i is not None]
 
 
-def poll_pending() -> dict[str, int]:
-    """A lost callback must not leave a payment pending forever: ask the provider."""
-    runtime = current()
-    counts: dict[str, int] = {}
+def sync_stale_in_flight(runtime: Runtime) -> list[str]:
+    """Ask the provider about each in-flight payment nothing has happened to for PAYMENT_PENDING_POLL_AFTER_SECONDS
+    (a lost callback, a charge job lost with its worker); one the provider never saw is charged again.
+
+    Younger ones are left to the jobs working on them: asking about a payment whose charge job is still queued
+    would find nothing and queue a second charge job (harmless, charges are idempotent on our reference, but it
+    doubles the work exactly when a backlog is building). Returns each payment's outcome."""
+    outcomes = []
     for payment_id in _stale_in_flight(runtime, runtime.settings.PAYMENT_PENDING_POLL_AFTER_SECONDS):
         outcome = sync_payment(runtime, payment_id)
         if outcome == CHARGE_NOT_FOUND:
             outcome = _recharge_if_initiated(runtime, payment_id)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def poll_pending() -> dict[str, int]:
+    """A lost callback must not leave a payment pending forever: ask the provider."""
+    counts: dict[str, int] = {}
+    for outcome in sync_stale_in_flight(current()):
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 

@@ -1,5 +1,8 @@
 """Reconciliation: our books against the provider's, every 15 minutes and on demand.
 
+In-flight payments are asked about once nothing has happened to them for PAYMENT_PENDING_POLL_AFTER_SECONDS
+(the rule polling uses); younger ones are still their jobs' work.
+
 It settles what the provider confirms, fails what it refused, expires what waited too
 long, turns money that arrived after we gave up into refund cases, flags anything
 that does not add up, and returns a summary. Running it twice changes nothing more.
@@ -17,8 +20,8 @@ from sqlmodel import col, select
 from app.bills.models import PAID, Bill
 from app.runtime import Runtime
 from app.timeutil import utcnow
-from payments.jobs import enqueue_charge, sync_payment
-from payments.models import EXPIRED, FAILED, IN_FLIGHT, INITIATED, RAIL_WALLET, SUCCEEDED, Payment
+from payments.jobs import sync_payment, sync_stale_in_flight
+from payments.models import EXPIRED, FAILED, IN_FLIGHT, RAIL_WALLET, SUCCEEDED, Payment
 from payments.providers.base import CHARGE_NOT_FOUND
 from payments.settlement import MISMATCH, REFUND_DUE, SETTLED, fail_payment, flag, lock_payment
 
@@ -53,9 +56,9 @@ class ReconcileSummary:
 
 def reconcile(runtime: Runtime) -> ReconcileSummary:
     summary = ReconcileSummary()
-    for payment_id in _ids(runtime, col(Payment.status).in_(IN_FLIGHT)):
+    for outcome in sync_stale_in_flight(runtime):
         summary.checked += 1
-        summary.count(_sync_in_flight(runtime, payment_id))
+        summary.count("pending" if outcome == CHARGE_NOT_FOUND else outcome)
     for outcome, number in expire_overdue(runtime).items():
         for _ in range(number):
             summary.count(outcome)
@@ -75,19 +78,6 @@ def _ids(runtime: Runtime, *conditions: Any) -> list[int]:
         query = (select(Payment.id).where(Payment.rail == RAIL_WALLET, *conditions)
                  .order_by(col(Payment.id)).limit(BATCH))
         return [int(i) for i in session.exec(query) if i is not None]
-
-
-def _sync_in_flight(runtime: Runtime, payment_id: int) -> str:
-    outcome = sync_payment(runtime, payment_id)
-    if outcome != CHARGE_NOT_FOUND:
-        return outcome
-    with runtime.db.transaction(immediate=False) as session:
-        payment = session.get(Payment, payment_id)
-        initiated = payment is not None and payment.status == INITIATED
-    if initiated:  # the charge job never reached the provider (e.g. its worker was killed): ask again
-        enqueue_charge(runtime, payment_id)
-        return "recharged"
-    return "pending"
 
 
 def expire_overdue(runtime: Runtime) -> dict[str, int]:

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from app.bills.models import Bill
+from app.queue import PAYMENTS, get_queue
 from app.runtime import Runtime
 from payments.jobs import expire_stale, poll_pending
 from payments.models import Payment
@@ -122,6 +123,7 @@ def test_reconcile_command_prints_a_summary_and_is_safe_to_run_twice(
         app: Flask, runtime: Runtime, session: Session, wallet: RunningSandbox, run_jobs: Callable[[], None]) -> None:
     payment = _pending(runtime, session, scenario_number(3), run_jobs, wallet)
     wait_until(lambda: wallet.charge_for(payment.reference).status == "succeeded")
+    runtime.settings.PAYMENT_PENDING_POLL_AFTER_SECONDS = 0  # its callback was lost: nothing more will happen
     runner = app.test_cli_runner()
     first = runner.invoke(args=["payments", "reconcile"])
     assert first.exit_code == 0, first.output
@@ -138,7 +140,25 @@ def test_reconciliation_flags_a_provider_amount_that_does_not_match(
     charge = wallet.charge_for(payment.reference)
     charge.amount += 100
     wait_until(lambda: charge.status == "succeeded")
+    runtime.settings.PAYMENT_PENDING_POLL_AFTER_SECONDS = 0
     summary = reconcile(runtime)
     assert summary.mismatches == 1 and summary.settled == 0
     flagged = fresh(session, payment)
     assert flagged.flag == "amount_mismatch" and flagged.status == "pending"
+
+
+def test_reconciliation_leaves_a_payment_whose_charge_job_is_still_queued_to_that_job(
+        runtime: Runtime, session: Session, wallet: RunningSandbox) -> None:
+    with runtime.db.transaction() as tx:
+        payment = start_payment(wallet="sandbox", today=local_day(), session=tx, psid=make_bill(tx).psid,
+                                channel="app", msisdn="+923001112223")
+    queue = get_queue(PAYMENTS, runtime.redis)
+    assert queue.count == 1, "its charge job is waiting for a worker"
+    summary = reconcile(runtime)
+    assert (summary.checked, summary.recharged) == (0, 0)
+    assert queue.count == 1, "no second charge job behind the first"
+    assert wallet.charge_for(payment.reference) is None, "the provider was not asked about it"
+    assert fresh(session, payment).status == "initiated"
+    runtime.settings.PAYMENT_PENDING_POLL_AFTER_SECONDS = 0  # a minute on, its job has still not run: lost
+    assert reconcile(runtime).recharged == 1
+    assert queue.count == 2

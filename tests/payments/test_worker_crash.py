@@ -47,6 +47,7 @@ def test_a_worker_killed_while_the_provider_answers_ends_settled_once_after_rest
     assert fresh(session, payment).status == "initiated", "the job died before recording the provider's answer"
 
     start_worker()
+    runtime.settings.PAYMENT_PENDING_POLL_AFTER_SECONDS = 0  # reconciliation asks about it (a minute on, in life)
     summary = reconcile(runtime)
     assert summary.checked >= 1
     wait_until(lambda: fresh(session, payment).status == "succeeded", timeout=90)
@@ -60,6 +61,7 @@ def test_a_charge_job_lost_with_its_worker_is_started_again_by_reconciliation(
         start_worker: Callable[[], subprocess.Popen[bytes]]) -> None:
     payment = _start(runtime, "+923001112223")
     get_queue(PAYMENTS, runtime.redis).empty()  # the queued job vanished with a crashed worker
+    runtime.settings.PAYMENT_PENDING_POLL_AFTER_SECONDS = 0  # and a minute has passed
     assert reconcile(runtime).recharged == 1
     start_worker()
     wait_until(lambda: fresh(session, payment).status == "succeeded", timeout=90)
@@ -77,6 +79,7 @@ def test_a_worker_killed_during_a_declined_charge_ends_cleanly_failed(
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     start_worker()
+    runtime.settings.PAYMENT_PENDING_POLL_AFTER_SECONDS = 0
     reconcile(runtime)
     wait_until(lambda: fresh(session, payment).status == "failed", timeout=90)
     failed = fresh(session, payment)
