@@ -21,7 +21,7 @@ from app.queue import PAYMENTS
 from app.runtime import Runtime, current
 from app.timeutil import utcnow
 from payments.events import record_event
-from payments.models import IN_FLIGHT, INITIATED, RAIL_WALLET, Payment
+from payments.models import IN_FLIGHT, INITIATED, RAIL_WALLET, SUCCEEDED, Payment
 from payments.payability import payability
 from payments.providers.base import (
     CHARGE_NOT_FOUND,
@@ -113,10 +113,14 @@ def _fail(runtime: Runtime, payment_id: int, reason: str, payload: dict[str, Any
 
 
 def sync_payment(runtime: Runtime, payment_id: int) -> str:
-    """Ask the provider about one payment and act on its answer; 'unreachable' if it does not answer."""
+    """Ask the provider about one payment and act on its answer; 'unreachable' if it does not answer.
+
+    A payment already settled is final: no answer could change it (settling again is a no-op, failing needs
+    it in flight), so nobody is asked. That is the common case of a callback that raced the charge job's own
+    answer: its confirmation job finds the payment settled."""
     with runtime.db.transaction(immediate=False) as session:
         payment = session.get(Payment, payment_id)
-        if payment is None or payment.rail != RAIL_WALLET:
+        if payment is None or payment.rail != RAIL_WALLET or payment.status == SUCCEEDED:
             return UNCHANGED
         reference, provider_reference, provider_name = payment.reference, payment.provider_reference, payment.provider
     provider = runtime.wallets.get(provider_name)

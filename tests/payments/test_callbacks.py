@@ -11,9 +11,11 @@ from sqlmodel import Session
 
 from app.bills.models import Bill
 from app.runtime import Runtime
+from payments.jobs import sync_payment
 from payments.models import Payment
 from payments.providers.sandbox import sign
 from payments.service import start_payment
+from payments.settlement import UNCHANGED
 from tests.factories import local_day, make_bill
 from tests.fixtures.payments import SANDBOX_SECRET, RunningSandbox, wait_until
 from tests.payments.helpers import events, fresh, notifications, scenario_number
@@ -152,3 +154,16 @@ def test_a_declined_callback_is_confirmed_before_failing(
     failed = next(i for i, e in enumerate(log) if e.kind == "state_change" and e.payload["to"] == "failed")
     assert asked < failed
     assert fresh(session, payment).status == "failed"
+
+
+def test_a_confirmation_that_finds_the_payment_already_settled_asks_the_provider_nothing(
+        runtime: Runtime, session: Session, wallet: RunningSandbox, run_jobs: Callable[[], None]) -> None:
+    payment = _start(runtime, "+923001112223")  # the sandbox approves this number
+    run_jobs()
+    wait_until(lambda: run_jobs() or fresh(session, payment).status == "succeeded")
+    asked = len(events(session, payment, "status_query"))
+    # A callback that raced the charge job's own answer: its confirmation runs after the payment settled.
+    assert sync_payment(runtime, payment.id or 0) == UNCHANGED
+    assert len(events(session, payment, "status_query")) == asked, "the provider was not asked again"
+    assert fresh(session, payment).status == "succeeded"
+    assert len(notifications(session, "payment_receipt")) == 1
