@@ -128,10 +128,11 @@ def _seed_volume(payments: int) -> None:
 def worker(queues: tuple[str, ...], burst: bool) -> None:
     """Run an RQ worker (with the scheduler and the periodic jobs)."""
     from app.scheduler import start_ticker
-    from app.worker import build_worker
+    from app.worker import build_worker, warm_up
 
     _children_die_with_this_process()
     runtime = current()
+    warm_up(runtime)
     rq_worker = build_worker(runtime, queues or None)
     stop = threading.Event()
     if not burst:

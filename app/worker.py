@@ -23,6 +23,7 @@ from rq.executions import Execution
 from rq.job import Job
 from rq.queue import Queue
 from rq.serializers import JSONSerializer
+from sqlalchemy.orm import configure_mappers
 
 from app import metrics, request_id
 from app.queue import ALL_QUEUES, PERIODIC_META, REQUEST_ID_META, get_queue
@@ -72,6 +73,13 @@ def worker_queue_names(requested: Iterable[str] | None = None) -> list[str]:
     if unknown:
         raise ValueError(f"unknown queues: {', '.join(unknown)}")
     return names
+
+
+def warm_up(runtime: Runtime) -> None:
+    """What the first job would otherwise pay for, paid before the worker takes one: SQLAlchemy's mapper
+    configuration and the SMS providers' SDK clients (their imports alone are half a second)."""
+    configure_mappers()
+    runtime.sms.warm_up()
 
 
 def build_worker(runtime: Runtime, requested: Iterable[str] | None = None) -> RabtaWorker:

@@ -62,6 +62,12 @@ class SmsProviders:
                 provider = self._built[name] = self.adapters[name](self.settings)
         return provider
 
+    def warm_up(self) -> None:
+        """Warm the adapters this process sends through (a worker, before its first job)."""
+        for name in filter(None, (self.primary, self.fallback)):
+            if self.is_configured(name):
+                self.adapter(name).warm_up()
+
     def sender(self, name: str) -> SmsProvider:
         """The adapter to send through; ProviderNotConfigured when its settings are missing."""
         if not self.is_configured(name):

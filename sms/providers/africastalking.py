@@ -90,6 +90,9 @@ class AfricasTalkingProvider(SmsProvider):
     def is_configured(cls, settings: Settings) -> bool:
         return bool(settings.AT_USERNAME and settings.AT_API_KEY)
 
+    def warm_up(self) -> None:
+        self.service  # noqa: B018
+
     @cached_property
     def service(self) -> _PooledSMSService:
         service = _PooledSMSService(self.settings.AT_USERNAME, self.settings.AT_API_KEY)

@@ -112,6 +112,11 @@ class SmsProvider(ABC):
     def send(self, *, to: str, body: str, kind: str) -> SendResult:
         """Hand one text to the provider; raise SendFailed (retryable or not)."""
 
+    def warm_up(self) -> None:
+        """Build what the first send would (the SDK's client and the modules it imports on first use), so the
+        first message after a worker starts is not the slow one. Nothing is sent."""
+        return None  # an adapter with nothing to build
+
     def verify(self, request: WebhookRequest) -> bool:
         """Whether a webhook really comes from this provider (signature or shared secret)."""
         return False

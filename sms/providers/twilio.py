@@ -83,6 +83,9 @@ class TwilioProvider(SmsProvider):
             client.api.base_url = self.settings.TWILIO_API_BASE_URL.rstrip("/")
         return client
 
+    def warm_up(self) -> None:
+        self.client.messages  # noqa: B018  (the REST API's modules are imported on first use: ~0.5 s)
+
     def send(self, *, to: str, body: str, kind: str) -> SendResult:
         try:
             message = self.client.messages.create(to=to, from_=self.from_, body=body,

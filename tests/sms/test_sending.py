@@ -260,3 +260,15 @@ def test_a_message_whose_kick_was_lost_is_sent_by_the_sweep(
     assert sweep_outbound() == 1
     run_jobs()
     assert outbound(session)[0].status == "sent" and len(fake_twilio.requests) == 1
+
+
+def test_a_worker_builds_its_sms_clients_before_its_first_job_and_sends_nothing(
+        runtime: Runtime, fake_twilio: FakeTwilio, fake_at: FakeAfricasTalking) -> None:
+    from app.worker import warm_up
+
+    runtime.settings.SMS_FALLBACK_PROVIDER = "africastalking"
+    twilio, africas_talking = runtime.sms.adapter("twilio"), runtime.sms.adapter("africastalking")
+    assert "client" not in vars(twilio) and "service" not in vars(africas_talking), "built on first use"
+    warm_up(runtime)
+    assert "client" in vars(twilio) and "service" in vars(africas_talking)
+    assert fake_twilio.requests == [] and fake_at.requests == []
