@@ -14,6 +14,7 @@ from flask import Flask
 
 from app import create_app, ratelimit
 from app.settings import Settings
+from tests.factories import local_day
 from tests.fixtures.sms import FakeAfricasTalking, FakeTwilio
 from tests.payments.helpers import basic_auth
 from tests.sms.conftest import sms_overrides, twilio_inbound, twilio_signature
@@ -76,9 +77,10 @@ def test_database_down_1bill_answers_service_fail_in_1bill_format(app: Flask, se
                           content_type="application/json")
     assert inquiry.status_code == 503 and inquiry.headers["Retry-After"] == "30"
     assert inquiry.mimetype == "application/json" and inquiry.get_json()["response_Code"] == "05"
+    today = local_day().strftime("%Y%m%d")  # a bank books a payment today (or yesterday), never earlier
     payment = client.post("/billers/1bill/payment", headers=basic_auth("bank-user", "bank-pass-123"),
                           data=json.dumps({"consumer_number": "10000000000000001", "tran_auth_id": "A1",
-                                           "transaction_amount": "000000150000", "tran_date": "20261202",
+                                           "transaction_amount": "000000150000", "tran_date": today,
                                            "tran_time": "101010", "bank_mnemonic": "HBL"}),
                           content_type="application/json")
     assert payment.status_code == 503
