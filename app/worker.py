@@ -8,6 +8,12 @@ Each job runs under the request id it was enqueued with (so its log lines, and t
 jobs it enqueues, carry the id of the request that caused it) and leaves one log
 line; RQ's own per-job lines are turned down (`app.logs`). A periodic sweep that
 found nothing to do logs at DEBUG, so an idle worker is quiet.
+
+RQ 3 makes about twenty Redis round trips per job, and half of them repeat what the worker said a
+moment before: a registration heartbeat (three round trips) before and after every dequeue and after
+every job, a suspension check and an unchanged state. Under a backlog that chatter costs as much CPU
+as the jobs (issue 15), so the worker says each at most every few seconds, a heartbeat in one round
+trip; see `RabtaWorker`.
 """
 
 from __future__ import annotations
@@ -31,8 +37,45 @@ from app.runtime import Runtime
 
 log = logging.getLogger("rabta.worker")
 
+# A registration heartbeat renews the worker's key for `worker_ttl` + 60 s (480 s by default): renewing it
+# again within seconds of the last renewal tells RQ and the dashboards nothing new.
+FULL_HEARTBEAT_EVERY_SECONDS = 10.0
+# `rq suspend` is honoured within a second instead of before every single job.
+SUSPENSION_CHECK_EVERY_SECONDS = 1.0
+
 
 class RabtaWorker(SimpleWorker):
+    _full_heartbeat_at: float | None = None  # monotonic time of the last renewal for the full TTL
+    _suspension_checked_at: float | None = None
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        """A renewal for the full TTL is skipped when one went out moments ago. A job's own heartbeat sets a
+        shorter TTL (its timeout + 60 s) and is never skipped; after it, the next full renewal always goes out,
+        so an idle worker blocked on the queue keeps its registration."""
+        full, moment = timeout is None, time.monotonic()
+        if full and _within(moment, self._full_heartbeat_at, FULL_HEARTBEAT_EVERY_SECONDS):
+            return
+        if pipeline is not None:
+            super().heartbeat(timeout, pipeline)
+        else:
+            with self.connection.pipeline(transaction=False) as batch:  # its three commands in one round trip
+                super().heartbeat(timeout, batch)
+                batch.execute()
+        self._full_heartbeat_at = moment if full else None  # not reached when Redis refused it: retried next time
+
+    def check_for_suspension(self, burst: bool) -> None:
+        moment = time.monotonic()
+        if _within(moment, self._suspension_checked_at, SUSPENSION_CHECK_EVERY_SECONDS):
+            return
+        self._suspension_checked_at = moment
+        super().check_for_suspension(burst)
+
+    def set_state(self, state: str, pipeline: Any = None) -> None:
+        """RQ sets "idle" after a job and again before the next dequeue: the second write changes nothing."""
+        if pipeline is None and state == self._state:
+            return
+        super().set_state(state, pipeline)
+
     def perform_job(self, job: Job, queue: Queue, execution: Execution) -> bool:
         meta = job.meta or {}
         with request_id.bound(meta.get(REQUEST_ID_META) or request_id.new()):
@@ -49,6 +92,10 @@ class RabtaWorker(SimpleWorker):
             super().register_death()
         except redis.RedisError as exc:
             log.warning("worker %s stopped without deregistering: %s", self.name, exc)
+
+
+def _within(moment: float, last: float | None, seconds: float) -> bool:
+    return last is not None and moment - last < seconds
 
 
 def _log_job(job: Job, queue_name: str, succeeded: bool, seconds: float, periodic: str | None) -> None:
