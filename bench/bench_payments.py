@@ -39,6 +39,7 @@ from rq import Worker
 
 from bench.harness import (
     DEFAULT_REDIS_URL,
+    UNLIMITED,
     Expect,
     LoadResult,
     Request,
@@ -72,7 +73,7 @@ def base_env(instance: Path, sandbox_port: int) -> dict[str, str]:
     env = {"RABTA_ENV": "development", "INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING",
            "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
            "SANDBOX_WALLET_URL": f"http://127.0.0.1:{sandbox_port}", "SANDBOX_WALLET_SECRET": SECRET,
-           "ONEBILL_USERNAME": USER, "ONEBILL_PASSWORD": PASSWORD}
+           "ONEBILL_USERNAME": USER, "ONEBILL_PASSWORD": PASSWORD, **UNLIMITED}
     return env
 
 
