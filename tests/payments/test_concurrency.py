@@ -11,8 +11,11 @@ from sqlmodel import Session, select
 
 from app.bills.models import Bill
 from app.errors import DomainError
+from app.queue import PAYMENTS, get_queue
 from app.runtime import Runtime
 from payments.models import Payment
+from payments.providers.base import CHARGE_SUCCEEDED, CallbackEvent
+from payments.routes import _record_callback
 from payments.service import start_payment
 from tests.factories import local_day, make_bill, make_citizen
 from tests.fixtures.payments import RunningSandbox, wait_until
@@ -138,3 +141,19 @@ def test_a_confirmed_wallet_payment_settles_while_ten_banks_are_held_off(
     assert len(notifications(session, "payment_receipt")) == 1
     assert succeeded[0].id == payment.id, "the wallet payment in flight holds the banks off"
     assert set(results[1::2]) <= {"02", "03"}  # held off while in flight, then told it is paid
+
+
+def test_a_callback_delivered_ten_times_at_once_is_recorded_and_confirmed_once(
+        runtime: Runtime, session: Session) -> None:
+    psid = _bill(runtime).psid
+    reference = _wallet_attempt(runtime, psid)()
+    payment = session.exec(select(Payment).where(Payment.reference == reference)).one()
+    event = CallbackEvent(event_id="evt_once", merchant_reference=reference, provider_reference="ch_once",
+                          state=CHARGE_SUCCEEDED, amount=payment.amount, currency=payment.currency, reason=None,
+                          raw={"event_id": "evt_once", "status": "succeeded"})
+    duplicates = _all_at_once([lambda: _record_callback(runtime, "sandbox", event)] * 10)
+    assert sorted(duplicates) == [False] + [True] * 9, duplicates
+    assert len(events(session, payment, "callback")) == 1
+    confirmations = [job for job in get_queue(PAYMENTS, runtime.redis).get_jobs()
+                     if job.func_name == "payments.jobs.confirm_payment"]
+    assert [job.args for job in confirmations] == [[payment.id]]
