@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.bills.models import PAID, UNPAID, Bill
 from app.bus import Event, record
@@ -195,16 +195,26 @@ def flag(session: Session, payment: Payment, what: str, payload: dict[str, Any])
     return MISMATCH
 
 
+def _bill_and_agency(session: Session, bill_id: int) -> tuple[Bill | None, Agency | None]:
+    """One query for both, unless this session holds the bill already (the bank rail locked it)."""
+    bill = session.identity_map.get(identity_key(Bill, bill_id))
+    if bill is not None:
+        return bill, session.get(Agency, bill.agency_id)
+    query = select(Bill, Agency).join(Agency, col(Agency.id) == col(Bill.agency_id), isouter=True) \
+        .where(col(Bill.id) == bill_id)
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 def _notify(session: Session, payment: Payment, kind: str, template: str, dedupe: str) -> None:
     """Write the citizen's message to the outbox in this same transaction."""
-    bill = session.get(Bill, payment.bill_id)
+    bill, agency = _bill_and_agency(session, payment.bill_id)
     citizen = session.get(Citizen, payment.citizen_id) if payment.citizen_id else None
     if citizen is None and bill is not None and bill.citizen_id and not payment.msisdn:
         citizen = session.get(Citizen, bill.citizen_id)  # a bank payment: tell the bill's owner
     number = payment.msisdn or (citizen.msisdn if citizen else None)
     if bill is None or number is None:
         return
-    agency = session.get(Agency, bill.agency_id)
     language = citizen.language if citizen else "en"
     reason = text(f"payment.reason.{payment.failure_reason}", language) if payment.failure_reason else ""
     queue_notification(

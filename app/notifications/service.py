@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from redis import Redis
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from app.bus import Event, record
@@ -33,6 +35,12 @@ from app.notifications.models import (
 from app.timeutil import utcnow
 
 log = logging.getLogger("rabta.notifications")
+
+_TABLE = cast(Any, Notification).__table__
+_INSERT_ONCE = {  # RETURNING the new row's id, or no row when the dedupe key was used before
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(_TABLE.c.id),
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_TABLE.c.id)}
 
 SMS_CHANNEL = "sms"
 # Called inside the drain transaction with a batch of its channel's rows (one row when the drain retries
@@ -58,8 +66,6 @@ def queue_notification(
 
     A kind that carries a one-time code (`redaction.carries_code`) is stored redacted, body and params,
     and its clear text goes to Redis only (`app.messages.clear_text`), so such a kind needs `redis`."""
-    if dedupe_key and session.exec(select(Notification.id).where(Notification.dedupe_key == dedupe_key)).first():
-        return None
     number = msisdn or (citizen.msisdn if citizen else None)
     if not number:
         raise ValueError("a notification needs a citizen or a number")
@@ -75,12 +81,30 @@ def queue_notification(
         essential=essential, body=redact(body, kind), params={"template": template, **stored},
         dedupe_key=dedupe_key, channel=channel,
     )
-    session.add(notification)
-    session.flush()
+    if not _write(session, notification):
+        return None
     if secret and redis is not None:
         clear_text.keep(redis, clear_text.for_notification(notification.id or 0), body)
     record(session, NotificationQueued(notification.id or 0))
     return notification
+
+
+def _write(session: Session, notification: Notification) -> bool:
+    """Insert the row; False when its dedupe key was used before. A dedupe key is unique, so one
+    INSERT .. ON CONFLICT DO NOTHING both checks and writes (issue 15: it was a lookup, then the insert)."""
+    if notification.dedupe_key is None:
+        session.add(notification)
+        session.flush()
+        return True
+    connection = session.connection()
+    values = {column.key: getattr(notification, column.key) for column in _TABLE.columns if column.key != "id"}
+    new_id = connection.execute(_INSERT_ONCE[connection.dialect.name], values).scalar()
+    if new_id is None:
+        return False
+    notification.id = new_id
+    make_transient_to_detached(notification)  # as if loaded: the session tracks it without another statement
+    session.add(notification)
+    return True
 
 
 def pending_count(*, session: Session) -> int:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlmodel import select
 
@@ -85,3 +87,24 @@ def test_a_dedupe_key_means_the_message_is_owed_once(runtime: Runtime) -> None:
     assert again is None
     with runtime.db.transaction() as s:
         assert len(s.exec(select(Notification)).all()) == 1
+
+
+def test_a_message_owed_by_two_transactions_at_once_is_written_once_without_an_error(runtime: Runtime) -> None:
+    barrier, outcomes = threading.Barrier(2), []
+
+    def owe() -> None:
+        barrier.wait()
+        with runtime.db.transaction() as s:
+            row = queue_notification(session=s, msisdn="+923001234567", kind="reminder", template="error.generic",
+                                     params={}, dedupe_key="reminder:bill:2")
+            outcomes.append(row.id if row is not None else None)
+
+    threads = [threading.Thread(target=owe) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with runtime.db.transaction() as s:
+        written = s.exec(select(Notification)).one()
+    assert sorted(outcomes, key=str) == sorted([written.id, None], key=str)
+    assert written.dedupe_key == "reminder:bill:2" and written.status == "pending"
