@@ -85,6 +85,19 @@ class RabtaWorker(SimpleWorker):
         metrics.count_job(queue.name, "succeeded" if succeeded else "failed")
         return succeeded
 
+    def unsubscribe(self) -> None:
+        """Stop listening for RQ's commands, at once. RQ sends UNSUBSCRIBE and then stops the listener
+        thread; by the time it stops it, the thread may have read the reply and gone back to wait up to
+        60 s for a subscription, and from redis-py 8.2 stopping it waits for that: a burst run or a
+        shutdown hung for a minute. Told to stop first, the thread leaves as soon as the reply wakes it."""
+        thread = self.pubsub_thread
+        if thread is None:
+            return
+        thread._running.clear()  # what redis-py's PubSubWorkerThread.stop() does before it waits
+        self.pubsub.unsubscribe()
+        thread.join(timeout=1)
+        self.pubsub.close()
+
     def register_death(self) -> None:
         """Stopping must not end in a traceback when Redis has just failed over under us: the registration
         expires by itself and RQ cleans up after dead workers."""

@@ -1,7 +1,10 @@
-"""The worker's own cost per job, and that what it stopped repeating still holds (issue 15)."""
+"""The worker's own cost per job, that what it stopped repeating still holds (issue 15), and that it stops at once."""
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from rq import Queue
 from rq.suspension import resume, suspend
 
@@ -65,3 +68,28 @@ def test_a_suspended_worker_takes_no_job(runtime: Runtime) -> None:
         resume(runtime.redis)
     assert build_worker(runtime).work(burst=True, with_scheduler=False, logging_level="WARNING") is True
     assert _payments_queue(runtime).count == 0
+
+
+def test_a_worker_stops_listening_for_commands_as_soon_as_it_stops(
+        runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RQ's command listener could outlive a stopping worker by a minute: when it read UNSUBSCRIBE's reply
+    before it was told to stop, it went back to wait 60 s for a subscription, and redis-py 8.2 waits for it
+    to stop (a burst run or a shutdown hung). Here the reply always arrives first."""
+    worker = build_worker(runtime)
+    subscribe = worker.subscribe
+
+    def subscribe_and_dawdle_after_unsubscribing() -> None:
+        subscribe()
+        unsubscribe = worker.pubsub.unsubscribe
+
+        def unsubscribe_then_dawdle(*channels: str) -> None:
+            unsubscribe(*channels)
+            time.sleep(0.3)  # the listener reads the reply before the worker gets round to stopping it
+
+        monkeypatch.setattr(worker.pubsub, "unsubscribe", unsubscribe_then_dawdle)
+
+    monkeypatch.setattr(worker, "subscribe", subscribe_and_dawdle_after_unsubscribing)
+    started = time.monotonic()
+    assert worker.work(burst=True, with_scheduler=False, logging_level="WARNING") is False  # nothing to do
+    assert time.monotonic() - started < 10, "the worker waited for its listener's 60 s timeout"
+    assert worker.pubsub_thread is not None and not worker.pubsub_thread.is_alive()
